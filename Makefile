@@ -1,0 +1,42 @@
+# One entry point for people and CI. Every target first makes sure the virtual environment
+# exists with torch pinned to its CPU build (installed alone, before anything can pull a CUDA one).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+INDEX ?= var/index
+SAMPLE ?= data/sample/postings.jsonl
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install index run test lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+index: install
+	$(VENV)/bin/jobsearch rebuild $(SAMPLE) --index $(INDEX)
+
+run: index
+	$(VENV)/bin/jobsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy index search api scripts
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,53 @@
+"""GET and POST /v1/search: parse, call the service, wrap the result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api.deps import SearchServiceDep, StateDep
+from api.params import search_request
+from api.schemas import SearchBody, SearchHitPublic, SearchResponse
+from api.timing import took_ms
+from search.service import SearchRequest, SearchService
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+@router.get("/search", response_model=SearchResponse)
+def search_get(
+    request: Request,
+    state: StateDep,
+    service: SearchServiceDep,
+    q: Annotated[str, Query(description="what the job seeker wants, in their own words")] = "",
+    team: Annotated[list[str], Query(description="repeatable; OR within the field")] = [],  # noqa: B006
+    location: Annotated[list[str], Query(description="country, city or 'remote'; repeatable")] = [],  # noqa: B006
+    language: Annotated[list[str], Query(description="programming language; repeatable")] = [],  # noqa: B006
+    limit: int = 10,
+    offset: int = 0,
+) -> SearchResponse:
+    parsed = search_request(state.settings, q, team, location, language, limit, offset)
+    return _run(request, service, parsed)
+
+
+@router.post("/search", response_model=SearchResponse)
+def search_post(request: Request, state: StateDep, service: SearchServiceDep, body: SearchBody) -> SearchResponse:
+    parsed = search_request(
+        state.settings, body.q, body.team, body.location, body.language, body.limit, body.offset
+    )
+    return _run(request, service, parsed)
+
+
+def _run(request: Request, service: SearchService, parsed: SearchRequest) -> SearchResponse:
+    result = service.search(parsed)
+    return SearchResponse(
+        results=[SearchHitPublic.from_hit(hit) for hit in result.hits],
+        total=result.total,
+        exhaustive=result.exhaustive,
+        limit=parsed.limit,
+        offset=parsed.offset,
+        index_version=result.index_version,
+        stages_ms=result.stages_ms,
+        took_ms=took_ms(request),
+    )

@@ -1,0 +1,130 @@
+"""The offline rebuild: postings → chunks → vectors → a new build directory → `current`.
+
+Everything is written into a temporary directory, flushed, opened and verified, then renamed
+into place, and only then does `current` switch (one rename). A crash at any point before the
+switch leaves the previous build serving; a lock keeps two rebuilds from racing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index.catalog import CATALOG_FILE, write_catalog
+from index.chunking import chunk_posting
+from index.embedder import Embedder
+from index.errors import JobSearchError
+from index.layout import (
+    TMP_PREFIX,
+    builds_dir,
+    fsync_tree,
+    new_build_id,
+    prune_builds,
+    remove_stale_temporaries,
+    switch_current,
+)
+from index.loaded import open_build
+from index.manifest import InputFile, Manifest, write_manifest
+from index.models import Posting
+from index.store import write_store
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    manifest: Manifest
+    directory: Path
+    seconds: float
+    embed_seconds: float
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.manifest.chunks / self.seconds if self.seconds else 0.0
+
+
+def describe_inputs(paths: Sequence[Path]) -> list[InputFile]:
+    """Checksums of the input files, so a manifest says exactly what it was built from."""
+    described = []
+    for path in paths:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        described.append(InputFile(str(path), digest.hexdigest(), path.stat().st_size))
+    return described
+
+
+def build_index(
+    postings: Sequence[Posting],
+    embedder: Embedder,
+    root: Path,
+    *,
+    inputs: Sequence[InputFile] = (),
+    skipped: int = 0,
+    batch_size: int = 32,
+    keep_builds: int = 2,
+    progress: bool = False,
+) -> BuildReport:
+    """Build a new index from understood postings and make it current."""
+    if not postings:
+        raise JobSearchError("no postings to index: every record was skipped or the inputs were empty")
+    started = time.perf_counter()
+    root.mkdir(parents=True, exist_ok=True)
+    builds_dir(root).mkdir(exist_ok=True)
+    with _build_lock(root):
+        remove_stale_temporaries(root)
+        build_id = new_build_id()
+        staging = builds_dir(root) / f"{TMP_PREFIX}{build_id}"
+        staging.mkdir()
+        chunks = [
+            chunk_posting(p, embedder.count_tokens, embedder.max_tokens)
+            for p in tqdm(postings, desc="chunking", unit="posting", disable=not progress)
+        ]
+        texts = [c.text for group in chunks for c in group]
+        embed_started = time.perf_counter()
+        vectors = embedder.embed_documents(texts, batch_size=batch_size, progress=progress)
+        embed_seconds = time.perf_counter() - embed_started
+        write_catalog(staging / CATALOG_FILE, postings, chunks)
+        write_store(staging, vectors)
+        manifest = Manifest(
+            build_id=build_id,
+            model=embedder.name,
+            backend="sentence-transformers",
+            dimension=embedder.dimension,
+            max_tokens=embedder.max_tokens,
+            postings=len(postings),
+            chunks=len(texts),
+            sections=sum(len(p.sections) for p in postings),
+            skipped=skipped,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            inputs=list(inputs),
+        )
+        write_manifest(staging, manifest)
+        fsync_tree(staging)
+        open_build(staging, embedder.name)  # verify before anyone can see it
+        final = builds_dir(root) / build_id
+        os.rename(staging, final)
+        switch_current(root, final)
+        prune_builds(root, keep_builds)
+    return BuildReport(manifest, final, time.perf_counter() - started, embed_seconds)
+
+
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    with open(root / ".build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise JobSearchError(f"another rebuild is running on {root}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

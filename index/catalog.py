@@ -1,0 +1,283 @@
+"""The SQLite side of an index: postings, their sections, chunks and normalized facet values.
+
+Postings get a dense integer `pid` in build order, and each posting's chunks are the contiguous
+chunk ids [chunk_start, chunk_end): the FAISS label of a chunk is its row, so a filter on
+postings turns into chunk ids with no lookup table. Facet values are loaded into memory at
+open time (a few per posting) so filters cost set operations, not queries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from index.locations import country_name
+from index.models import Chunk, Location, Posting, Section, SectionKind, Workplace
+
+CATALOG_FILE = "catalog.sqlite"
+IntArray = npt.NDArray[np.int64]
+
+SCHEMA = """
+CREATE TABLE postings (
+    pid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    company TEXT NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    updated_at TEXT,
+    team TEXT,
+    location_raw TEXT NOT NULL,
+    workplace TEXT NOT NULL,
+    worldwide INTEGER NOT NULL,
+    countries TEXT NOT NULL,
+    cities TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    chunk_start INTEGER NOT NULL,
+    chunk_end INTEGER NOT NULL
+);
+CREATE TABLE sections (
+    pid INTEGER NOT NULL REFERENCES postings(pid),
+    idx INTEGER NOT NULL,
+    heading TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (pid, idx)
+);
+CREATE TABLE chunks (
+    chunk_id INTEGER PRIMARY KEY,
+    pid INTEGER NOT NULL REFERENCES postings(pid),
+    section_index INTEGER NOT NULL,
+    heading TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    passage TEXT NOT NULL
+);
+CREATE TABLE facets (
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    pid INTEGER NOT NULL REFERENCES postings(pid)
+);
+CREATE INDEX facets_by_value ON facets(field, value);
+"""
+
+FacetKey = tuple[str, str]  # (field, normalized value)
+
+
+def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
+    """(field, normalized value, display label) rows a posting is filed under."""
+    rows: list[tuple[str, str, str]] = []
+    if posting.team:
+        rows.append(("team", posting.team.casefold(), posting.team))
+    for code in posting.location.countries:
+        rows.append(("country", code.casefold(), country_name(code)))
+    for city in posting.location.cities:
+        rows.append(("city", city.casefold(), city))
+    if posting.location.workplace is not Workplace.UNKNOWN:
+        rows.append(("workplace", posting.location.workplace.value, posting.location.workplace.value))
+    for language in posting.languages:
+        rows.append(("language", language.casefold(), language))
+    return list(dict.fromkeys(rows))
+
+
+def write_catalog(path: Path, postings: Sequence[Posting], chunks_by_posting: Sequence[Sequence[Chunk]]) -> None:
+    """Write a new catalog; chunk ids are assigned in posting order, starting at 0."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        next_chunk = 0
+        for pid, (posting, chunks) in enumerate(zip(postings, chunks_by_posting, strict=True)):
+            loc = posting.location
+            db.execute(
+                "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (pid, posting.id, posting.title, posting.company, posting.source, posting.url,
+                 posting.updated_at, posting.team, loc.raw, loc.workplace.value, int(loc.worldwide),
+                 json.dumps(loc.countries), json.dumps(loc.cities), json.dumps(posting.languages),
+                 next_chunk, next_chunk + len(chunks)),
+            )
+            db.executemany(
+                "INSERT INTO sections VALUES (?,?,?,?,?)",
+                [(pid, i, s.heading, s.kind.value, s.text) for i, s in enumerate(posting.sections)],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                [(next_chunk + i, pid, c.section_index, c.heading, c.kind.value, c.passage)
+                 for i, c in enumerate(chunks)],
+            )
+            db.executemany(
+                "INSERT INTO facets VALUES (?,?,?,?)",
+                [(field, value, label, pid) for field, value, label in facet_values(posting)],
+            )
+            next_chunk += len(chunks)
+        db.commit()
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
+class PostingSummary:
+    """What a result list shows of a posting."""
+
+    pid: int
+    id: str
+    title: str
+    company: str
+    url: str | None
+    updated_at: str | None
+    team: str | None
+    location: Location
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    chunk_id: int
+    pid: int
+    section_index: int
+    heading: str
+    kind: SectionKind
+    passage: str
+
+
+class Catalog:
+    """Read side of the SQLite catalog; safe to share between threads (one connection each)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        db = self._connect()
+        try:
+            rows = db.execute("SELECT pid, chunk_start, chunk_end, updated_at FROM postings ORDER BY pid").fetchall()
+            self.chunk_start: IntArray = np.array([r[1] for r in rows], dtype=np.int64)
+            self.chunk_end: IntArray = np.array([r[2] for r in rows], dtype=np.int64)
+            self.updated_ts: npt.NDArray[np.float64] = np.array([_timestamp(r[3]) for r in rows], dtype=np.float64)
+            self.chunk_count = int(self.chunk_end[-1]) if rows else 0
+            self.chunk_pid: IntArray = np.repeat(np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start)
+            self._facets: dict[FacetKey, IntArray] = {}
+            self._labels: dict[FacetKey, str] = {}
+            grouped: dict[FacetKey, list[int]] = {}
+            for field, value, label, pid in db.execute("SELECT field, value, label, pid FROM facets ORDER BY pid"):
+                grouped.setdefault((field, value), []).append(pid)
+                self._labels[(field, value)] = label
+            self._facets = {key: np.array(pids, dtype=np.int64) for key, pids in grouped.items()}
+        finally:
+            db.close()
+
+    @property
+    def posting_count(self) -> int:
+        return len(self.chunk_start)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    def facet_pids(self, key: FacetKey) -> IntArray:
+        return self._facets.get(key, np.zeros(0, dtype=np.int64))
+
+    def facet_counts(self, field: str) -> list[tuple[str, str, int]]:
+        """(value, label, posting count) of one field, most postings first."""
+        rows = [(value, self._labels[(f, value)], len(pids)) for (f, value), pids in self._facets.items() if f == field]
+        return sorted(rows, key=lambda row: (-row[2], row[1].casefold()))
+
+    def pids_matching(self, conditions: Mapping[str, Iterable[FacetKey]]) -> IntArray:
+        """Postings that match any key within each group and every group (OR within, AND across)."""
+        allowed: IntArray | None = None
+        for keys in conditions.values():
+            parts = [self.facet_pids(key) for key in keys]
+            group = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            allowed = group if allowed is None else np.intersect1d(allowed, group, assume_unique=True)
+        return np.arange(self.posting_count, dtype=np.int64) if allowed is None else allowed
+
+    def chunk_ids(self, pids: IntArray) -> IntArray:
+        """The chunk ids of these postings (contiguous ranges concatenated)."""
+        if len(pids) == 0:
+            return np.zeros(0, dtype=np.int64)
+        starts, ends = self.chunk_start[pids], self.chunk_end[pids]
+        lengths = ends - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+
+    def summaries(self, pids: Sequence[int]) -> dict[int, PostingSummary]:
+        if not pids:
+            return {}
+        db = self._connect()
+        try:
+            marks = ",".join("?" * len(pids))
+            rows = db.execute(
+                "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace, worldwide,"
+                f" countries, cities, languages FROM postings WHERE pid IN ({marks})",
+                [int(p) for p in pids],
+            ).fetchall()
+        finally:
+            db.close()
+        return {row[0]: _summary(row) for row in rows}
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
+        if not chunk_ids:
+            return {}
+        db = self._connect()
+        try:
+            marks = ",".join("?" * len(chunk_ids))
+            rows = db.execute(
+                f"SELECT chunk_id, pid, section_index, heading, kind, passage FROM chunks WHERE chunk_id IN ({marks})",
+                [int(c) for c in chunk_ids],
+            ).fetchall()
+        finally:
+            db.close()
+        return {r[0]: ChunkRecord(r[0], r[1], r[2], r[3], SectionKind(r[4]), r[5]) for r in rows}
+
+    def pid_of(self, posting_id: str) -> int | None:
+        db = self._connect()
+        try:
+            row = db.execute("SELECT pid FROM postings WHERE id = ?", (posting_id,)).fetchone()
+        finally:
+            db.close()
+        return None if row is None else int(row[0])
+
+    def sections(self, pid: int) -> list[Section]:
+        db = self._connect()
+        try:
+            rows = db.execute("SELECT heading, kind, text FROM sections WHERE pid = ? ORDER BY idx", (pid,)).fetchall()
+        finally:
+            db.close()
+        return [Section(heading, SectionKind(kind), text) for heading, kind, text in rows]
+
+    def newest_first(self, pids: IntArray) -> IntArray:
+        """Postings by `updated_at`, newest first; undated last, ties in build order."""
+        order = np.lexsort((pids, -self.updated_ts[pids]))
+        return pids[order]
+
+
+def _timestamp(value: str | None) -> float:
+    """Seconds since the epoch, or -inf for a missing or unparseable date (sorts last)."""
+    if not value:
+        return float("-inf")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return float("-inf")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+def _summary(row: tuple[object, ...]) -> PostingSummary:
+    (pid, posting_id, title, company, url, updated_at, team, raw, workplace, worldwide,
+     countries, cities, languages) = row
+    location = Location(
+        raw=str(raw),
+        countries=tuple(json.loads(str(countries))),
+        cities=tuple(json.loads(str(cities))),
+        workplace=Workplace(str(workplace)),
+        worldwide=bool(worldwide),
+    )
+    return PostingSummary(
+        pid=int(str(pid)), id=str(posting_id), title=str(title), company=str(company),
+        url=None if url is None else str(url), updated_at=None if updated_at is None else str(updated_at),
+        team=None if team is None else str(team), location=location, languages=tuple(json.loads(str(languages))),
+    )

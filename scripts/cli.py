@@ -1,0 +1,153 @@
+"""`jobsearch`: rebuild, search and serve from the command line. Thin: parse, call, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.errors import JobSearchError
+from index.settings import Settings, get_settings
+
+MAX_SKIPPED_SHOWN = 20
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    settings = get_settings()
+    parser = _parser(settings)
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args, settings)
+        return code
+    except JobSearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobsearch", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    rebuild = commands.add_parser("rebuild", help="build a new index from posting files and make it current")
+    rebuild.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="JSON Lines, Greenhouse, Lever or Ashby files")
+    _index_option(rebuild, settings)
+    rebuild.add_argument("--batch-size", type=int, default=settings.batch_size)
+    rebuild.add_argument("--quiet", action="store_true", help="no progress bars")
+    rebuild.set_defaults(run=run_rebuild)
+
+    search = commands.add_parser("search", help="search the current index")
+    search.add_argument("query", nargs="?", default="")
+    search.add_argument("--team", action="append", default=[])
+    search.add_argument("--location", action="append", default=[])
+    search.add_argument("--language", action="append", default=[])
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--json", action="store_true", help="print the API's JSON")
+    _index_option(search, settings)
+    search.set_defaults(run=run_search)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API")
+    _index_option(serve, settings)
+    serve.add_argument("--host", default=settings.host)
+    serve.add_argument("--port", type=int, default=settings.port)
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def _index_option(parser: argparse.ArgumentParser, settings: Settings) -> None:
+    parser.add_argument("--index", type=Path, default=settings.index_dir, help=f"index root (default {settings.index_dir})")
+
+
+def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from index.build import build_index, describe_inputs
+    from index.embedder import SentenceTransformerEmbedder
+    from index.readers import read_postings
+    from index.understand import understand_all
+
+    started = time.perf_counter()
+    missing = [str(p) for p in args.paths if not p.is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    read = read_postings(args.paths)
+    understood = understand_all(read.postings)
+    skipped = [(s.file, s.where, s.reason) for s in read.skipped]
+    skipped += [("", f"id {pid}", reason) for pid, reason in understood.skipped]
+    embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
+    report = build_index(
+        understood.postings,
+        embedder,
+        args.index,
+        inputs=describe_inputs(args.paths),
+        skipped=len(skipped),
+        batch_size=args.batch_size,
+        keep_builds=settings.keep_builds,
+        progress=not args.quiet,
+    )
+    seconds = time.perf_counter() - started
+    m = report.manifest
+    print(f"index {m.build_id} is current at {args.index} ({report.directory})")
+    print(f"  records read   {read.records_read}  ({', '.join(f'{k}: {v}' for k, v in read.formats.items())})")
+    print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
+    print(f"  skipped        {len(skipped)}")
+    for file, where, reason in skipped[:MAX_SKIPPED_SHOWN]:
+        print(f"    - {file + ' ' if file else ''}{where}: {reason}")
+    if len(skipped) > MAX_SKIPPED_SHOWN:
+        print(f"    ... and {len(skipped) - MAX_SKIPPED_SHOWN} more")
+    if read.duplicates:
+        shown = ", ".join(read.duplicates[:5]) + (" ..." if len(read.duplicates) > 5 else "")
+        print(f"  duplicate ids  {len(read.duplicates)} (the last record wins): {shown}")
+    print(f"  time           {seconds:.1f} s total, {report.embed_seconds:.1f} s embedding")
+    print(f"  throughput     {m.chunks / report.embed_seconds if report.embed_seconds else 0:.1f} chunks/s embedding, "
+          f"{m.chunks / seconds:.1f} chunks/s overall")
+    return 0
+
+
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embedder import SentenceTransformerEmbedder
+    from index.loaded import open_index
+    from search.filters import Filters
+    from search.service import SearchRequest, SearchService
+
+    embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
+    service = SearchService(embedder, open_index(args.index, settings.model))
+    request = SearchRequest(args.query, Filters(tuple(args.team), tuple(args.location), tuple(args.language)),
+                            limit=args.limit, offset=args.offset)
+    result = service.search(request)
+    if args.json:
+        from api.schemas import SearchHitPublic
+
+        hits = [SearchHitPublic.from_hit(h).model_dump() for h in result.hits]
+        print(json.dumps({"results": hits, "total": result.total, "exhaustive": result.exhaustive,
+                          "limit": args.limit, "offset": args.offset}, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{result.total} matching postings" + ("" if result.exhaustive else " (approximate)"))
+    for rank, hit in enumerate(result.hits, start=args.offset + 1):
+        p = hit.posting
+        score = "" if hit.score is None else f"{hit.score:.3f}  "
+        facets = " · ".join(x for x in [p.company, p.team or "", p.location.raw, ", ".join(p.languages)] if x)
+        print(f"{rank:3}. {score}{p.title}  [{p.id}]")
+        print(f"     {facets}")
+        if hit.section is not None:
+            print(f"     matched: {hit.section or '(intro)'} — {hit.snippet[:160]}")
+    return 0
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    served = settings.model_copy(update={"index_dir": args.index, "host": args.host, "port": args.port})
+    uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Answer queries over a built index. Imports index/, never api/ or FastAPI."""

@@ -1,0 +1,59 @@
+"""Keyword filters: what the caller typed → the normalized facet keys the catalog files under.
+
+Each field may repeat: OR within a field, AND across fields. Values match case-insensitively on
+normalized values ("golang" is Go, "USA" is US, "remote" is the remote workplace).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.catalog import FacetKey
+from index.languages import KNOWN_LANGUAGES, canonical_language
+from index.locations import resolve_location_filter
+from search.errors import InvalidFilterError
+
+
+@dataclass(frozen=True)
+class Filters:
+    teams: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.teams or self.locations or self.languages)
+
+
+def facet_conditions(filters: Filters) -> dict[str, list[FacetKey]]:
+    """Groups of facet keys: a posting must match one key of every group."""
+    conditions: dict[str, list[FacetKey]] = {}
+    if filters.teams:
+        conditions["team"] = [("team", _clean("team", v).casefold()) for v in filters.teams]
+    if filters.locations:
+        conditions["location"] = [key for v in filters.locations for key in location_keys(v)]
+    if filters.languages:
+        conditions["language"] = [("language", language_key(v)) for v in filters.languages]
+    return conditions
+
+
+def language_key(value: str) -> str:
+    canonical = canonical_language(_clean("language", value))
+    if canonical is None:
+        known = ", ".join(KNOWN_LANGUAGES)
+        raise InvalidFilterError("language", f"unknown language {value!r}; known: {known}")
+    return canonical.casefold()
+
+
+def location_keys(value: str) -> list[FacetKey]:
+    try:
+        resolved = resolve_location_filter(_clean("location", value))
+    except ValueError as exc:
+        raise InvalidFilterError("location", str(exc)) from exc
+    return resolved.facet_keys()
+
+
+def _clean(field: str, value: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise InvalidFilterError(field, "empty filter value")
+    return cleaned

@@ -1,0 +1,93 @@
+"""Builds are verified before they become current; a failed or crashed one changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index import build as build_module
+from index.build import build_index
+from index.errors import IndexMismatchError, IndexNotFoundError, InvalidIndexError, JobSearchError
+from index.layout import builds_dir, current_build
+from index.loaded import open_index
+from index.manifest import MANIFEST_FILE
+from tests.factories import make_posting, synthetic_postings
+from tests.fakes import FakeEmbedder
+
+
+def test_build_writes_manifest_and_switches_current(tmp_path):
+    root = tmp_path / "index"
+    report = build_index(synthetic_postings(12), FakeEmbedder(), root)
+    assert current_build(root) == report.directory
+    manifest = json.loads((report.directory / MANIFEST_FILE).read_text())
+    assert manifest["model"] == "fake-hash" and manifest["dimension"] == 64
+    assert manifest["postings"] == 12 and manifest["chunks"] >= 12
+    assert manifest["format_version"] == 1 and manifest["built_at"]
+    loaded = open_index(root, "fake-hash")
+    assert loaded.store.size == manifest["chunks"]
+    norms = np.linalg.norm(np.asarray(loaded.store.vectors), axis=1)
+    np.testing.assert_allclose(norms, 1.0, atol=1e-5)
+
+
+def test_build_keeps_previous_build_and_prunes_older(tmp_path):
+    root = tmp_path / "index"
+    reports = [build_index([make_posting(f"p{n}")], FakeEmbedder(), root, keep_builds=1) for n in range(4)]
+    remaining = sorted(p.name for p in builds_dir(root).iterdir())
+    assert remaining == sorted(r.directory.name for r in reports[-2:])
+    assert current_build(root) == reports[-1].directory
+
+
+def test_build_crash_before_switch_leaves_old_index_current(tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    first = build_index([make_posting("old")], FakeEmbedder(), root)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "write_store", explode)
+    with pytest.raises(RuntimeError):
+        build_index([make_posting("new")], FakeEmbedder(), root)
+    assert current_build(root) == first.directory
+    assert open_index(root, "fake-hash").catalog.summaries([0])[0].id == "old"
+    monkeypatch.undo()
+    second = build_index([make_posting("newer")], FakeEmbedder(), root)  # the leftover is cleaned up
+    assert current_build(root) == second.directory
+    assert not [p for p in builds_dir(root).iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_build_refuses_empty_input(tmp_path):
+    with pytest.raises(JobSearchError, match="no postings"):
+        build_index([], FakeEmbedder(), tmp_path / "index")
+
+
+def test_open_index_without_build_says_what_to_run(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="jobsearch rebuild"):
+        open_index(tmp_path / "nowhere", "fake-hash")
+
+
+def test_open_index_refuses_other_model(tmp_path):
+    root = tmp_path / "index"
+    build_index([make_posting("a")], FakeEmbedder(), root)
+    with pytest.raises(IndexMismatchError, match="JOBSEARCH_MODEL=fake-hash"):
+        open_index(root, "all-MiniLM-L6-v2")
+
+
+def test_open_index_refuses_other_format_version(tmp_path):
+    root = tmp_path / "index"
+    report = build_index([make_posting("a")], FakeEmbedder(), root)
+    path = report.directory / MANIFEST_FILE
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps({**manifest, "format_version": 99}))
+    with pytest.raises(IndexMismatchError, match="format version 99"):
+        open_index(root, "fake-hash")
+
+
+def test_open_index_refuses_inconsistent_counts(tmp_path):
+    root = tmp_path / "index"
+    report = build_index([make_posting("a")], FakeEmbedder(), root)
+    path = report.directory / MANIFEST_FILE
+    path.write_text(json.dumps({**json.loads(path.read_text()), "chunks": 999}))
+    with pytest.raises(InvalidIndexError, match="failed verification"):
+        open_index(root, "fake-hash")

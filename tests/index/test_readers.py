@@ -1,0 +1,113 @@
+"""Reading every input shape, and skipping (never dropping silently) malformed records."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from index.models import Workplace
+from index.readers import read_postings
+from tests.paths import shared_file
+
+GOOD = {"id": "a1", "title": "Rust Engineer", "company": "Acme", "location": "Berlin, Germany",
+        "content_html": "<h2>What you'll do</h2><p>Write Rust.</p>", "content_text": None}
+
+
+def write_lines(path: Path, lines: list[str | bytes]) -> Path:
+    path.write_bytes(b"\n".join(line if isinstance(line, bytes) else line.encode() for line in lines) + b"\n")
+    return path
+
+
+def test_read_jsonl_keeps_id_verbatim_and_body_format(tmp_path):
+    md = {**GOOD, "id": "a2", "content_html": None, "content_text": "### Role\nWrite Go."}
+    result = read_postings([write_lines(tmp_path / "p.jsonl", [json.dumps(GOOD), json.dumps(md)])])
+    assert [(p.id, p.body_format) for p in result.postings] == [("a1", "html"), ("a2", "markdown")]
+    assert result.skipped == [] and result.records_read == 2
+
+
+def test_read_jsonl_skips_malformed_records_with_reasons(tmp_path):
+    lines: list[str | bytes] = [
+        json.dumps(GOOD),
+        '{"id": "broken", "title": ',  # bad JSON
+        json.dumps({**GOOD, "id": "no-title", "title": None}),
+        json.dumps({**GOOD, "id": "no-body", "content_html": None}),
+        json.dumps({**GOOD, "id": "bad-type", "title": ["x"]}),
+        b'{"id": "bytes", "title": "\xff\xfe"}',
+        json.dumps([1, 2]),
+        "",
+        json.dumps({**GOOD, "id": "last"}),
+    ]
+    result = read_postings([write_lines(tmp_path / "p.jsonl", lines)])
+    assert [p.id for p in result.postings] == ["a1", "last"]
+    reasons = {s.where: s.reason for s in result.skipped}
+    assert len(result.skipped) == 6
+    assert "bad JSON" in reasons["line 2"]
+    assert "missing title" in reasons["line 3 (id no-title)"]
+    assert "missing body" in reasons["line 4 (id no-body)"]
+    assert "title: expected a string" in reasons["line 5 (id bad-type)"]
+    assert "undecodable" in reasons["line 6"]
+    assert "expected a JSON object" in reasons["line 7"]
+    assert all(s.file.endswith("p.jsonl") for s in result.skipped)
+
+
+def test_read_duplicate_ids_last_wins_and_is_reported(tmp_path):
+    first = write_lines(tmp_path / "a.jsonl", [json.dumps(GOOD)])
+    second = write_lines(tmp_path / "b.jsonl", [json.dumps({**GOOD, "title": "Newer title"})])
+    result = read_postings([first, second])
+    assert [p.title for p in result.postings] == ["Newer title"]
+    assert result.duplicates == ["a1"]
+
+
+def test_read_gzipped_jsonl(tmp_path):
+    path = tmp_path / "p.jsonl.gz"
+    path.write_bytes(gzip.compress(json.dumps(GOOD).encode()))
+    assert [p.id for p in read_postings([path]).postings] == ["a1"]
+
+
+def test_read_unrecognised_file_is_reported_not_fatal(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"something": "else"}')
+    good = write_lines(tmp_path / "p.jsonl", [json.dumps(GOOD)])
+    result = read_postings([bad, good])
+    assert [p.id for p in result.postings] == ["a1"]
+    assert result.skipped[0].where == "whole file" and "unrecognised format" in result.skipped[0].reason
+
+
+def test_read_greenhouse_export():
+    result = read_postings([shared_file("corpus/ats/greenhouse-jobs.json")])
+    assert result.formats and next(iter(result.formats.values())) == "greenhouse"
+    assert len(result.postings) == 32 and not result.skipped
+    seed = next(p for p in result.postings if p.id == "greenhouse:9000001")
+    assert seed.body.lstrip().startswith("<") and "&lt;" not in seed.body[:200]
+    assert seed.team and seed.location
+
+
+def test_read_lever_export():
+    result = read_postings([shared_file("corpus/ats/lever-postings.json")])
+    assert len(result.postings) == 4 and not result.skipped
+    posting = result.postings[0]
+    assert posting.id.startswith("lever:") and posting.body_format == "text"
+    assert posting.workplace_hint is Workplace.REMOTE
+    assert posting.team == "Dev-SaaS"
+
+
+def test_read_ashby_export():
+    result = read_postings([shared_file("corpus/ats/ashby-jobs.json")])
+    assert len(result.postings) == 50 and not result.skipped
+    assert all(p.id.startswith("ashby:") for p in result.postings)
+    assert any(p.workplace_hint is Workplace.REMOTE for p in result.postings)
+
+
+def test_read_greenhouse_record_with_wrong_types_is_skipped(tmp_path):
+    doc = {"jobs": [
+        {"id": 1, "title": "Good", "content": "&lt;p&gt;Hello world&lt;/p&gt;", "departments": [{"name": "Data"}]},
+        {"id": 2, "title": "Bad departments", "content": "&lt;p&gt;x&lt;/p&gt;", "departments": "Data"},
+        {"id": 3, "title": "No content"},
+    ]}
+    path = tmp_path / "gh.json"
+    path.write_text(json.dumps(doc))
+    result = read_postings([path])
+    assert [p.id for p in result.postings] == ["greenhouse:1"]
+    assert result.postings[0].team == "Data"
+    assert {s.where for s in result.skipped} == {"record 2 (id 2)", "record 3 (id 3)"}

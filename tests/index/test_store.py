@@ -1,0 +1,33 @@
+"""The vector store equals numpy brute force, with and without an allowed set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index import store as store_module
+from index.store import VectorStore, write_store
+
+
+@pytest.fixture
+def vectors() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(500, 32)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("subset_max", [0, 10_000], ids=["faiss-selector", "numpy-subset"])
+@pytest.mark.parametrize("allowed_count", [None, 300, 25, 3, 0])
+def test_store_search_equals_brute_force(tmp_path, vectors, monkeypatch, subset_max, allowed_count):
+    monkeypatch.setattr(store_module, "EXACT_SUBSET_MAX", subset_max)
+    write_store(tmp_path, vectors)
+    store = VectorStore(tmp_path)
+    rng = np.random.default_rng(allowed_count or 1)
+    query = vectors[7] + 0.1 * rng.normal(size=32).astype(np.float32)
+    allowed = None if allowed_count is None else np.sort(rng.choice(500, allowed_count, replace=False)).astype(np.int64)
+    candidates = np.arange(500) if allowed is None else allowed
+    exact = vectors[candidates] @ query
+    expected_ids = candidates[np.argsort(-exact)][:10]
+    scores, ids = store.search(query, 10, allowed)
+    assert list(ids) == list(expected_ids)
+    np.testing.assert_allclose(scores, np.sort(exact)[::-1][:10], rtol=1e-5, atol=1e-5)

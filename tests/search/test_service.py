@@ -1,0 +1,137 @@
+"""The search service against brute force: filtered search must be exact at any selectivity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import build_index
+from index.chunking import chunk_posting
+from index.loaded import open_index
+from index.models import Posting, Workplace
+from search.errors import InvalidFilterError, PostingNotFoundError
+from search.filters import Filters
+from search.service import SearchRequest, SearchService
+from tests.factories import make_posting, synthetic_postings
+from tests.fakes import FakeEmbedder
+
+QUERIES = ["storage engine replication", "kafka pipeline spark", "sales quota customers", "react design system"]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Posting]:
+    return synthetic_postings(60)
+
+
+@pytest.fixture(scope="module")
+def service(corpus: list[Posting], tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    embedder = FakeEmbedder()
+    root = tmp_path_factory.mktemp("svc") / "index"
+    build_index(corpus, embedder, root)
+    return SearchService(embedder, open_index(root, embedder.name))
+
+
+def brute_force(corpus: list[Posting], query: str, keep) -> list[tuple[str, float]]:
+    """Every allowed posting scored by its best chunk, by brute force over all chunk texts."""
+    embedder = FakeEmbedder()
+    q = embedder.embed_query(query)
+    scored = []
+    for posting in corpus:
+        if not keep(posting):
+            continue
+        chunks = chunk_posting(posting, embedder.count_tokens, embedder.max_tokens)
+        vectors = embedder.embed_documents([c.text for c in chunks])
+        scored.append((posting.id, float((vectors @ q).max())))
+    return sorted(scored, key=lambda item: -item[1])
+
+
+def assert_same_ranking(got: list[tuple[str, float]], expected: list[tuple[str, float]]) -> None:
+    assert len(got) == len(expected)
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], atol=1e-5)
+    # ids agree wherever scores are not tied
+    for (gid, gs), (eid, es) in zip(got, expected, strict=True):
+        tied = sum(1 for _, s in expected if abs(s - es) < 1e-5) > 1
+        assert tied or gid == eid
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize(
+    ("filters", "keep"),
+    [
+        (Filters(), lambda p: True),
+        (Filters(teams=("storage",)), lambda p: p.team == "Storage"),
+        (Filters(languages=("golang", "Rust")), lambda p: {"Go", "Rust"} & set(p.languages)),
+        (Filters(locations=("remote",)), lambda p: p.location.workplace is Workplace.REMOTE),
+        (
+            Filters(teams=("Data",), locations=("germany",), languages=("python",)),
+            lambda p: p.team == "Data" and "DE" in p.location.countries and "Python" in p.languages,
+        ),
+    ],
+    ids=["none", "team", "two-languages", "remote", "narrow"],
+)
+def test_search_filtered_equals_brute_force(service, corpus, query, filters, keep):
+    expected = brute_force(corpus, query, keep)
+    result = service.search(SearchRequest(query, filters, limit=100))
+    assert result.total == len(expected)
+    assert result.exhaustive
+    assert_same_ranking([(h.posting.id, h.score) for h in result.hits], expected[:100])
+
+
+def test_search_filter_leaving_few_postings_returns_all_of_them(service, corpus):
+    keep = lambda p: p.team == "Data" and "DE" in p.location.countries  # noqa: E731
+    expected = brute_force(corpus, "storage engine", keep)
+    assert 1 <= len(expected) <= 5, "the synthetic corpus should leave a handful here"
+    result = service.search(SearchRequest("storage engine", Filters(teams=("data",), locations=("DE",)), limit=10))
+    assert_same_ranking([(h.posting.id, h.score) for h in result.hits], expected)
+
+
+def test_search_pagination_pages_are_consecutive_slices(service):
+    full = service.search(SearchRequest("database index latency", limit=30)).hits
+    pages = [service.search(SearchRequest("database index latency", limit=10, offset=o)).hits for o in (0, 10, 20)]
+    assert [h.posting.id for page in pages for h in page] == [h.posting.id for h in full]
+
+
+def test_search_hit_names_best_section_and_snippet(service):
+    hit = service.search(SearchRequest("kafka pipeline spark", limit=1)).hits[0]
+    assert hit.section is not None and hit.section.startswith("Section")
+    assert hit.snippet and len(hit.snippet) <= 300
+
+
+def test_search_empty_query_lists_matching_newest_first(service, corpus):
+    result = service.search(SearchRequest("", Filters(teams=("Sales",)), limit=100))
+    expected = sorted((p for p in corpus if p.team == "Sales"), key=lambda p: p.updated_at or "", reverse=True)
+    assert [h.posting.updated_at for h in result.hits] == [p.updated_at for p in expected]
+    assert all(h.score is None for h in result.hits)
+    assert result.total == len(expected)
+
+
+def test_search_unknown_language_names_the_field(service):
+    with pytest.raises(InvalidFilterError, match="language"):
+        service.search(SearchRequest("x", Filters(languages=("rusty",))))
+
+
+def test_search_unknown_city_matches_nothing(service):
+    result = service.search(SearchRequest("storage", Filters(locations=("Springfield",))))
+    assert result.total == 0 and result.hits == []
+
+
+def test_get_posting_returns_sections_and_unknown_id_raises(service, corpus):
+    detail = service.get_posting(corpus[3].id)
+    assert detail.posting.title == corpus[3].title
+    assert [s.heading for s in detail.sections] == [s.heading for s in corpus[3].sections]
+    with pytest.raises(PostingNotFoundError):
+        service.get_posting("nope")
+
+
+def test_swap_serves_new_index_and_old_calls_keep_theirs(tmp_path: Path):
+    embedder = FakeEmbedder()
+    root = tmp_path / "index"
+    build_index([make_posting("a", "Rust storage engineer")], embedder, root)
+    service = SearchService(embedder, open_index(root, embedder.name))
+    old = service.index
+    build_index([make_posting("b", "Kotlin Android engineer")], embedder, root)
+    service.swap(open_index(root, embedder.name))
+    assert [h.posting.id for h in service.search(SearchRequest("engineer")).hits] == ["b"]
+    assert old.catalog.summaries([0])[0].id == "a"  # the old build is still readable
