@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from index.models import BodyFormat, RawPosting, Workplace
 
@@ -18,7 +18,9 @@ def from_jsonl(record: Any) -> RawPosting:
     rec = _require_object(record)
     body_html = _optional_str(rec, "content_html")
     body_text = _optional_str(rec, "content_text")
-    body, fmt = _pick_body([(body_html, "html"), (body_text, "markdown")], "content_html or content_text")
+    body, fmt = _pick_body(
+        [(body_html, "html"), (body_text, "markdown")], "content_html or content_text"
+    )
     return RawPosting(
         id=_require_id(rec, "id"),
         title=_require_str(rec, "title"),
@@ -69,8 +71,14 @@ def from_lever(record: Any) -> RawPosting:
         lines = [f"- {item.text(separator=' ', strip=True)}" for item in items]
         parts.append(f"{_optional_str(entry, 'text') or ''}:\n" + "\n".join(lines))
     parts.append(_optional_str(rec, "additionalPlain") or "")
-    body, fmt = _pick_body([("\n\n".join(p for p in parts if p.strip()), "text")], "descriptionPlain")
-    workplace = {"remote": Workplace.REMOTE, "hybrid": Workplace.HYBRID, "on-site": Workplace.ONSITE}
+    body, fmt = _pick_body(
+        [("\n\n".join(p for p in parts if p.strip()), "text")], "descriptionPlain"
+    )
+    workplace = {
+        "remote": Workplace.REMOTE,
+        "hybrid": Workplace.HYBRID,
+        "on-site": Workplace.ONSITE,
+    }
     created = rec.get("createdAt")
     return RawPosting(
         id="lever:" + _require_id(rec, "id"),
@@ -90,7 +98,10 @@ def from_lever(record: Any) -> RawPosting:
 def from_ashby(record: Any) -> RawPosting:
     rec = _require_object(record)
     body, fmt = _pick_body(
-        [(_optional_str(rec, "descriptionHtml"), "html"), (_optional_str(rec, "descriptionPlain"), "text")],
+        [
+            (_optional_str(rec, "descriptionHtml"), "html"),
+            (_optional_str(rec, "descriptionPlain"), "text"),
+        ],
         "descriptionPlain or descriptionHtml",
     )
     is_remote = rec.get("isRemote")
@@ -145,7 +156,9 @@ def _optional_str(rec: dict[str, Any], key: str) -> str | None:
     return value.strip() or None
 
 
-def _pick_body(candidates: list[tuple[str | None, BodyFormat]], fields: str) -> tuple[str, BodyFormat]:
+def _pick_body(
+    candidates: list[tuple[str | None, BodyFormat]], fields: str
+) -> tuple[str, BodyFormat]:
     for body, fmt in candidates:
         if body and body.strip():
             return body, fmt

@@ -75,7 +75,9 @@ def build_index(
 ) -> BuildReport:
     """Build a new index from understood postings and make it current."""
     if not postings:
-        raise JobSearchError("no postings to index: every record was skipped or the inputs were empty")
+        raise JobSearchError(
+            "no postings to index: every record was skipped or the inputs were empty"
+        )
     started = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
     builds_dir(root).mkdir(exist_ok=True)

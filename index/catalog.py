@@ -81,13 +81,17 @@ def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
     for city in posting.location.cities:
         rows.append(("city", city.casefold(), city))
     if posting.location.workplace is not Workplace.UNKNOWN:
-        rows.append(("workplace", posting.location.workplace.value, posting.location.workplace.value))
+        rows.append(
+            ("workplace", posting.location.workplace.value, posting.location.workplace.value)
+        )
     for language in posting.languages:
         rows.append(("language", language.casefold(), language))
     return list(dict.fromkeys(rows))
 
 
-def write_catalog(path: Path, postings: Sequence[Posting], chunks_by_posting: Sequence[Sequence[Chunk]]) -> None:
+def write_catalog(
+    path: Path, postings: Sequence[Posting], chunks_by_posting: Sequence[Sequence[Chunk]]
+) -> None:
     """Write a new catalog; chunk ids are assigned in posting order, starting at 0."""
     db = sqlite3.connect(path)
     try:
@@ -97,10 +101,24 @@ def write_catalog(path: Path, postings: Sequence[Posting], chunks_by_posting: Se
             loc = posting.location
             db.execute(
                 "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (pid, posting.id, posting.title, posting.company, posting.source, posting.url,
-                 posting.updated_at, posting.team, loc.raw, loc.workplace.value, int(loc.worldwide),
-                 json.dumps(loc.countries), json.dumps(loc.cities), json.dumps(posting.languages),
-                 next_chunk, next_chunk + len(chunks)),
+                (
+                    pid,
+                    posting.id,
+                    posting.title,
+                    posting.company,
+                    posting.source,
+                    posting.url,
+                    posting.updated_at,
+                    posting.team,
+                    loc.raw,
+                    loc.workplace.value,
+                    int(loc.worldwide),
+                    json.dumps(loc.countries),
+                    json.dumps(loc.cities),
+                    json.dumps(posting.languages),
+                    next_chunk,
+                    next_chunk + len(chunks),
+                ),
             )
             db.executemany(
                 "INSERT INTO sections VALUES (?,?,?,?,?)",
@@ -108,8 +126,10 @@ def write_catalog(path: Path, postings: Sequence[Posting], chunks_by_posting: Se
             )
             db.executemany(
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
-                [(next_chunk + i, pid, c.section_index, c.heading, c.kind.value, c.passage)
-                 for i, c in enumerate(chunks)],
+                [
+                    (next_chunk + i, pid, c.section_index, c.heading, c.kind.value, c.passage)
+                    for i, c in enumerate(chunks)
+                ],
             )
             db.executemany(
                 "INSERT INTO facets VALUES (?,?,?,?)",
@@ -153,16 +173,24 @@ class Catalog:
         self.path = path
         db = self._connect()
         try:
-            rows = db.execute("SELECT pid, chunk_start, chunk_end, updated_at FROM postings ORDER BY pid").fetchall()
+            rows = db.execute(
+                "SELECT pid, chunk_start, chunk_end, updated_at FROM postings ORDER BY pid"
+            ).fetchall()
             self.chunk_start: IntArray = np.array([r[1] for r in rows], dtype=np.int64)
             self.chunk_end: IntArray = np.array([r[2] for r in rows], dtype=np.int64)
-            self.updated_ts: npt.NDArray[np.float64] = np.array([_timestamp(r[3]) for r in rows], dtype=np.float64)
+            self.updated_ts: npt.NDArray[np.float64] = np.array(
+                [_timestamp(r[3]) for r in rows], dtype=np.float64
+            )
             self.chunk_count = int(self.chunk_end[-1]) if rows else 0
-            self.chunk_pid: IntArray = np.repeat(np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start)
+            self.chunk_pid: IntArray = np.repeat(
+                np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start
+            )
             self._facets: dict[FacetKey, IntArray] = {}
             self._labels: dict[FacetKey, str] = {}
             grouped: dict[FacetKey, list[int]] = {}
-            for field, value, label, pid in db.execute("SELECT field, value, label, pid FROM facets ORDER BY pid"):
+            for field, value, label, pid in db.execute(
+                "SELECT field, value, label, pid FROM facets ORDER BY pid"
+            ):
                 grouped.setdefault((field, value), []).append(pid)
                 self._labels[(field, value)] = label
             self._facets = {key: np.array(pids, dtype=np.int64) for key, pids in grouped.items()}
@@ -181,7 +209,11 @@ class Catalog:
 
     def facet_counts(self, field: str) -> list[tuple[str, str, int]]:
         """(value, label, posting count) of one field, most postings first."""
-        rows = [(value, self._labels[(f, value)], len(pids)) for (f, value), pids in self._facets.items() if f == field]
+        rows = [
+            (value, self._labels[(f, value)], len(pids))
+            for (f, value), pids in self._facets.items()
+            if f == field
+        ]
         return sorted(rows, key=lambda row: (-row[2], row[1].casefold()))
 
     def pids_matching(self, conditions: Mapping[str, Iterable[FacetKey]]) -> IntArray:
@@ -190,7 +222,9 @@ class Catalog:
         for keys in conditions.values():
             parts = [self.facet_pids(key) for key in keys]
             group = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            allowed = group if allowed is None else np.intersect1d(allowed, group, assume_unique=True)
+            allowed = (
+                group if allowed is None else np.intersect1d(allowed, group, assume_unique=True)
+            )
         return np.arange(self.posting_count, dtype=np.int64) if allowed is None else allowed
 
     def chunk_ids(self, pids: IntArray) -> IntArray:
@@ -242,7 +276,9 @@ class Catalog:
     def sections(self, pid: int) -> list[Section]:
         db = self._connect()
         try:
-            rows = db.execute("SELECT heading, kind, text FROM sections WHERE pid = ? ORDER BY idx", (pid,)).fetchall()
+            rows = db.execute(
+                "SELECT heading, kind, text FROM sections WHERE pid = ? ORDER BY idx", (pid,)
+            ).fetchall()
         finally:
             db.close()
         return [Section(heading, SectionKind(kind), text) for heading, kind, text in rows]
@@ -267,8 +303,21 @@ def _timestamp(value: str | None) -> float:
 
 
 def _summary(row: tuple[object, ...]) -> PostingSummary:
-    (pid, posting_id, title, company, url, updated_at, team, raw, workplace, worldwide,
-     countries, cities, languages) = row
+    (
+        pid,
+        posting_id,
+        title,
+        company,
+        url,
+        updated_at,
+        team,
+        raw,
+        workplace,
+        worldwide,
+        countries,
+        cities,
+        languages,
+    ) = row
     location = Location(
         raw=str(raw),
         countries=tuple(json.loads(str(countries))),
@@ -277,7 +326,13 @@ def _summary(row: tuple[object, ...]) -> PostingSummary:
         worldwide=bool(worldwide),
     )
     return PostingSummary(
-        pid=int(str(pid)), id=str(posting_id), title=str(title), company=str(company),
-        url=None if url is None else str(url), updated_at=None if updated_at is None else str(updated_at),
-        team=None if team is None else str(team), location=location, languages=tuple(json.loads(str(languages))),
+        pid=int(str(pid)),
+        id=str(posting_id),
+        title=str(title),
+        company=str(company),
+        url=None if url is None else str(url),
+        updated_at=None if updated_at is None else str(updated_at),
+        team=None if team is None else str(team),
+        location=location,
+        languages=tuple(json.loads(str(languages))),
     )

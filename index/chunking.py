@@ -78,7 +78,14 @@ def _merge_tiny_sections(posting: Posting, count_tokens: TokenCounter) -> list[_
             carried = ""
     if carried:
         first = posting.sections[0] if posting.sections else None
-        pieces.append(_Piece(0, first.heading if first else "", first.kind if first else SectionKind.OTHER, carried))
+        pieces.append(
+            _Piece(
+                0,
+                first.heading if first else "",
+                first.kind if first else SectionKind.OTHER,
+                carried,
+            )
+        )
     return pieces
 
 

@@ -38,7 +38,9 @@ class Embedder(Protocol):
         """Word pieces of `text` without special tokens."""
         ...
 
-    def embed_documents(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> Vectors: ...
+    def embed_documents(
+        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+    ) -> Vectors: ...
 
     def embed_query(self, text: str) -> Vectors: ...
 
@@ -58,7 +60,9 @@ def resolve_model_path(model: str) -> Path:
     if path.is_dir() and (path / "modules.json").exists():
         return path
     known = ", ".join(sorted(PACKAGED_MODELS))
-    raise UnknownModelError(f"unknown model {model!r}: not a packaged model ({known}) nor a model folder")
+    raise UnknownModelError(
+        f"unknown model {model!r}: not a packaged model ({known}) nor a model folder"
+    )
 
 
 class SentenceTransformerEmbedder:
@@ -74,9 +78,15 @@ class SentenceTransformerEmbedder:
         if threads:
             torch.set_num_threads(threads)
         self._name = model
-        self._model = SentenceTransformer(str(resolve_model_path(model)), device="cpu", local_files_only=True)
+        self._model = SentenceTransformer(
+            str(resolve_model_path(model)), device="cpu", local_files_only=True
+        )
         self._tokenizer = self._model.tokenizer
-        dimension = self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension") else None
+        dimension = (
+            self._model.get_embedding_dimension()
+            if hasattr(self._model, "get_embedding_dimension")
+            else None
+        )
         self._dimension = int(dimension or self._model.get_sentence_embedding_dimension() or 0)
 
     @property
@@ -94,7 +104,9 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
 
-    def embed_documents(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> Vectors:
+    def embed_documents(
+        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+    ) -> Vectors:
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
         vectors = self._model.encode(

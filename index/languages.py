@@ -13,9 +13,10 @@ Groovy). A weak mention counts only in a technical context:
   so adjacent bullet items don't chain.
 
 Decisions worth knowing:
-- SQL is the query language: "SQL" as a word in a skill context, plus T-SQL and PL/SQL. "SQL" used as
-  a modifier ("a SQL database", "SQL query planner") does not count; NoSQL never does; database
-  products (PostgreSQL, MySQL, SQL Server alone) imply nothing, as frameworks imply no language.
+- SQL is the query language: "SQL" as a word in a skill context, plus T-SQL and PL/SQL. "SQL"
+  as a modifier ("a SQL database", "SQL query planner") does not count, but "SQL queries" does;
+  NoSQL never counts; database products (PostgreSQL, MySQL) imply nothing, as frameworks imply
+  no language.
 - Shell covers Bash, Zsh and "shell scripting"; PowerShell is its own language.
 - Case matters where English does: "Rust"/"Ruby"/"Swift"/"Go" are capitalised; "rust", "swift",
   "go" are words. ".net" in lower case is a domain, so only ".NET"/".Net"/"ASP.NET"/"dotnet" count.
@@ -27,7 +28,8 @@ import re
 
 # canonical name -> strong patterns (unambiguous spellings)
 _STRONG: dict[str, str] = {
-    ".NET": r"(?<![\w.])(?:(?i:asp|ado|vb)\s?\.(?i:net)|\.N(?:ET|et)|(?i:dot\s?net))(?:\s?Core)?(?!\w)",
+    ".NET": r"(?<![\w.])(?:(?i:asp|ado|vb)\s?\.(?i:net)|\.N(?:ET|et)|(?i:dot\s?net))"
+    r"(?:\s?Core)?(?!\w)",
     "C#": r"(?<![\w#+])(?:[Cc]#|(?i:c\s?sharp))(?![\w#])",
     "C++": r"(?<![\w#+.])(?:[Cc]\+\+(?:\d\d)?|CPP|[Cc]pp)(?![\w+#])",
     "Clojure": r"\b(?i:clojure(?:script)?)\b",
@@ -59,11 +61,16 @@ _STRONG: dict[str, str] = {
 
 # weak words: canonical name -> (pattern, cues allowed); the context rules below decide
 _WEAK_BOUNDARY_BEFORE = r"(?<![\w.&@#+\-'’])"
-_WEAK_BOUNDARY_AFTER = r"(?![\w#+]|-(?!based\b|native\b)|\.\w|\s?&)"
+_WEAK_BOUNDARY_AFTER = (
+    r"(?![\w#+]|-(?!based\b|native\b)|\.\w|&\w|\s&\s?D\b)"  # not C-suite, R&D, R &D
+)
 _WEAK: dict[str, tuple[str, bool]] = {
     "C": (r"C", True),
     "Dart": (r"Dart", True),
-    "Go": (r"(?:Go|GO)(?!\s+(?i:to|live|beyond|getter|ahead|forward|further|deeper|above|back|out|big)\b)", True),
+    "Go": (
+        r"(?:Go|GO)(?!\s+(?i:to|live|beyond|getter|ahead|forward|further|deeper|above|back|out|big)\b)",
+        True,
+    ),
     "Groovy": (r"Groovy", False),
     "Julia": (r"Julia", False),
     "R": (r"R", True),
@@ -75,34 +82,47 @@ _WEAK: dict[str, tuple[str, bool]] = {
 }
 
 # tools that are not languages but mark a technical list ("Docker, Go", "Tableau, R", "iOS (Swift)")
+_TOOLS_ANY_CASE = (
+    r"html5? css3? node(?:\.?js)? react(?:\.js|\snative)? angular vue(?:\.js)? next\.js django"
+    r" flask fastapi kubernetes k8s docker terraform ansible aws gcp azure linux kafka redis"
+    r" postgres(?:ql)? mysql mongodb nosql sqlite snowflake bigquery dbt pyspark hadoop airflow"
+    r" databricks tensorflow pytorch jupyter pandas numpy tableau power\s?bi spss stata grpc"
+    r" graphql protobuf webassembly wasm cuda llvm bazel ios android macos swiftui uikit xcode"
+    r" flutter jenkins clickhouse rdbms elasticsearch prometheus grafana ethereum evm lisp verilog"
+    r" vhdl tidyverse ggplot2?"
+).split()
+_TOOLS_EXACT_CASE = (
+    "Rails Spring Helm Oracle Spark SAS Excel REST Git Unix Windows Unity Unreal Ada Shiny"
+)
 _ANCHOR = re.compile(
-    r"(?<![\w.])(?:HTML5?|CSS3?|Node(?:\.?js|JS)?|React(?:\.js| Native)?|Angular|Vue(?:\.js)?|Next\.js|"
-    r"Django|Flask|FastAPI|Rails|Spring(?: Boot)?|Kubernetes|K8s|Docker|Terraform|Ansible|Helm|AWS|GCP|"
-    r"Azure|Linux|Unix|Kafka|Redis|Postgres(?:QL)?|MySQL|MongoDB|NoSQL|SQLite|Oracle|Snowflake|BigQuery|"
-    r"dbt|Spark|PySpark|Hadoop|Airflow|Databricks|TensorFlow|PyTorch|Jupyter|pandas|NumPy|Tableau|Looker|"
-    r"Power BI|SAS|SPSS|Stata|Excel|gRPC|GraphQL|REST|Protobuf|WebAssembly|Wasm|CUDA|LLVM|Bazel|Git|"
-    r"iOS|Android|macOS|Windows|SwiftUI|UIKit|Xcode|Flutter|Unity|Unreal|Jenkins|ClickHouse|Elasticsearch|"
-    r"Prometheus|Grafana|Ethereum|EVM|Lisp|Ada|Assembly|Verilog|VHDL|Shiny|Tidyverse|ggplot2?)(?!\w)"
+    r"(?<![\w.])(?:(?i:"
+    + "|".join(_TOOLS_ANY_CASE)
+    + ")|"
+    + "|".join(_TOOLS_EXACT_CASE.split())
+    + r")(?!\w)"
 )
 _CUE_BEFORE = re.compile(
     r"(?i)\b(?:in|with|using|use|uses|of|writing|write|writes|written|learn|learning|know|knows|"
-    r"strong|solid|advanced|idiomatic|embedded|modern)[^\S\n]+$"
+    r"strong|solid|advanced|idiomatic|embedded|modern|such as|e\.g\.,?|i\.e\.,?)[^\S\n]+$|"
+    r"(?i:languages?|backend|back-end|scripting|stack|言語)[^\S\n]*[:：(][^\S\n]*$"
 )
 _CUE_AFTER = re.compile(
     r"(?i)^[^\S\n]+(?:programming|programmer|programmers|developer|developers|development|engineer|"
     r"engineers|engineering|code|codebase|codebases|coding|services?|microservices|backend|back-end|"
     r"applications?|apps|librar(?:y|ies)|packages?|sdks?|skills?|experience|expertise|knowledge|"
-    r"proficiency|language|scripting|scripts?|modules?|ecosystem|toolchain|server)\b|^[^\S\n]+\d+\.\d"
+    r"proficiency|language|scripting|scripts?|modules?|ecosystem|toolchain|server|projects?|queries|"
+    r"statements|procedures)\b|^[^\S\n]+\d+\.\d"
 )
-# a list separator: punctuation and/or conjunctions, at least one of them, on one line
-_LIST_GAP = re.compile(
-    r"[^\S\n]*(?:[,/|&+;({\[\"“”'‘]|\)(?=[^\S\n]*[,/|&;]))[^\S\n(\[\"“”'‘]*"
-    r"(?:(?:and/or|and|or|nor|as well as|plus)[^\S\n]+)?[(\"“”'‘]*|[^\S\n]+(?:and/or|and|or|nor)[^\S\n]+",
-    re.IGNORECASE,
-)
+# a list separator: punctuation and/or conjunctions on one line; bare whitespace is not enough
+_LIST_WORDS = r"(?<!\w)(?i:and/or|and|or|nor|plus|as well as|e\.g\.|i\.e\.)(?!\w)"
+_LIST_GAP = re.compile(r"(?:[^\S\n]|[,/|&+;(){}\[\]\"“”'‘’]|" + _LIST_WORDS + ")+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 _MARKDOWN_ESCAPE = re.compile(r"\\([-.+#*_()\[\]!])")
 
+# a pattern runs only when one of its hints is in the lowercased text: 6x faster on real postings
+_HINTS = {".NET": "net", "C#": "# sharp", "C++": "++ cpp", "Objective-C": "obj", "R": "r"}
+_HINTS |= {"JavaScript": "script", "TypeScript": "script", "PowerShell": "shell"}
+_HINTS |= {"Shell": "bash shell zsh"}  # every other name hints itself: "Go" needs "go"
 _STRONG_RES = {name: re.compile(pattern) for name, pattern in _STRONG.items()}
 _WEAK_RES = {
     name: (re.compile(_WEAK_BOUNDARY_BEFORE + pattern + _WEAK_BOUNDARY_AFTER), cues)
@@ -111,14 +131,28 @@ _WEAK_RES = {
 
 KNOWN_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_STRONG) | set(_WEAK)))
 
-_ALIASES: dict[str, str] = {
-    "golang": "Go", "go lang": "Go", "cpp": "C++", "cplusplus": "C++", "c plus plus": "C++",
-    "csharp": "C#", "c sharp": "C#", "fsharp": "F#", "f sharp": "F#", "js": "JavaScript",
-    "ecmascript": "JavaScript", "ts": "TypeScript", "dotnet": ".NET", "dot net": ".NET", "net": ".NET",
-    "asp.net": ".NET", "py": "Python", "python3": "Python", "rb": "Ruby", "objc": "Objective-C",
-    "obj-c": "Objective-C", "objective c": "Objective-C", "objectivec": "Objective-C", "bash": "Shell",
-    "sh": "Shell", "zsh": "Shell", "shell scripting": "Shell", "pwsh": "PowerShell", "tsql": "SQL",
-    "t-sql": "SQL", "plsql": "SQL", "pl/sql": "SQL", "rlang": "R", "r-lang": "R", "rust-lang": "Rust",
+# canonical name: other names a user may filter by
+_ALIAS_TABLE = """
+.NET: dotnet, dot net, net, asp.net
+C#: csharp, c sharp
+C++: cpp, cplusplus, c plus plus
+F#: fsharp, f sharp
+Go: golang, go lang
+JavaScript: js, ecmascript
+Objective-C: objc, obj-c, objective c, objectivec
+PowerShell: pwsh
+Python: py, python3
+R: rlang, r-lang
+Ruby: rb
+Rust: rust-lang
+Shell: bash, sh, zsh, shell scripting
+SQL: tsql, t-sql, plsql, pl/sql
+TypeScript: ts
+"""
+_ALIASES = {
+    alias: name
+    for name, aliases in (line.split(": ") for line in _ALIAS_TABLE.strip().splitlines())
+    for alias in aliases.split(", ")
 }
 _BY_KEY: dict[str, str] = {name.casefold(): name for name in KNOWN_LANGUAGES} | _ALIASES
 
@@ -131,19 +165,21 @@ def canonical_language(name: str) -> str | None:
 def detect_languages(text: str) -> tuple[str, ...]:
     """Canonical names of the programming languages `text` mentions, sorted."""
     text = _clean(text)
-    found = {name for name, pattern in _STRONG_RES.items() if pattern.search(text)}
+    lowered = text.lower()
     # (start, end, language or None for an anchor, needs context)
     mentions: list[tuple[int, int, str | None, bool]] = []
     for name, pattern in _STRONG_RES.items():
-        mentions += [(m.start(), m.end(), name, False) for m in pattern.finditer(text)]
+        if _hinted(name, lowered):
+            mentions += [(m.start(), m.end(), name, False) for m in pattern.finditer(text)]
+    strong = {lang for _, _, lang, _ in mentions}
     mentions += [(m.start(), m.end(), None, False) for m in _ANCHOR.finditer(text)]
     cued: set[int] = set()
     for name, (pattern, cues) in _WEAK_RES.items():
-        if name in found and name != "Shell":
+        if not _hinted(name, lowered):
             continue
         for m in pattern.finditer(text):
             mentions.append((m.start(), m.end(), name, True))
-            if cues and (_CUE_BEFORE.search(text, 0, m.start()) or _CUE_AFTER.match(text[m.end() : m.end() + 40])):
+            if name in strong or (cues and _has_cue(text, m.start(), m.end())):
                 cued.add(m.start())
     mentions = _drop_overlaps(mentions)
     settled = [not weak or start in cued for start, _, _, weak in mentions]
@@ -154,18 +190,28 @@ def detect_languages(text: str) -> tuple[str, ...]:
             if settled[i]:
                 continue
             left = i > 0 and settled[i - 1] and _is_list_gap(text, mentions[i - 1][1], start)
-            right = i + 1 < len(mentions) and settled[i + 1] and _is_list_gap(text, end, mentions[i + 1][0])
+            right = (
+                i + 1 < len(mentions)
+                and settled[i + 1]
+                and _is_list_gap(text, end, mentions[i + 1][0])
+            )
             if left or right:
                 settled[i] = changed = True
-    found |= {lang for (_, _, lang, _), ok in zip(mentions, settled, strict=True) if ok and lang}
+    found = {lang for lang in strong if lang} | {
+        lang for (_, _, lang, _), ok in zip(mentions, settled, strict=True) if ok and lang
+    }
     return tuple(sorted(found))
 
 
 def _clean(text: str) -> str:
-    """Undo Markdown escapes and emphasis, drop URLs: "C\\+\\+", "**Go**" and "golang.org" mislead."""
+    """Undo Markdown escapes and emphasis, drop URLs: "C\\+\\+", "**Go**", "golang.org" mislead."""
     text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     text = _URL.sub(" ", text)
     return re.sub(r"[*_`]", " ", text)
+
+
+def _hinted(name: str, lowered: str) -> bool:
+    return any(hint in lowered for hint in _HINTS.get(name, name.lower()).split())
 
 
 def _drop_overlaps(
@@ -179,5 +225,11 @@ def _drop_overlaps(
     return kept
 
 
+def _has_cue(text: str, start: int, end: int) -> bool:
+    before = _CUE_BEFORE.search(text[max(0, start - 30) : start])
+    return before is not None or _CUE_AFTER.match(text[end : end + 40]) is not None
+
+
 def _is_list_gap(text: str, start: int, end: int) -> bool:
-    return end - start <= 16 and _LIST_GAP.fullmatch(text, start, end) is not None
+    gap = text[start:end]
+    return len(gap) <= 16 and not gap.isspace() and _LIST_GAP.fullmatch(gap) is not None

@@ -25,7 +25,8 @@ TMP_PREFIX = ".tmp-"
 
 
 def new_build_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    """Sortable by time (to the microsecond), unique by its random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def builds_dir(root: Path) -> Path:
@@ -42,7 +43,9 @@ def current_build(root: Path) -> Path:
             f"no index at {root}; build one with: jobsearch rebuild PATH... --index {root}"
         ) from None
     if not (target / MANIFEST_FILE).exists():
-        raise IndexNotFoundError(f"{pointer} points at {target}, which is not a complete build; rebuild")
+        raise IndexNotFoundError(
+            f"{pointer} points at {target}, which is not a complete build; rebuild"
+        )
     return target
 
 

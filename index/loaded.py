@@ -52,7 +52,9 @@ def verify(loaded: LoadedIndex) -> None:
     if catalog.posting_count != m.postings:
         problems.append(f"catalog has {catalog.posting_count} postings, manifest {m.postings}")
     if catalog.chunk_count != m.chunks or store.size != m.chunks:
-        problems.append(f"chunks: manifest {m.chunks}, catalog {catalog.chunk_count}, vectors {store.size}")
+        problems.append(
+            f"chunks: manifest {m.chunks}, catalog {catalog.chunk_count}, vectors {store.size}"
+        )
     if store.size and store.dimension != m.dimension:
         problems.append(f"vectors are {store.dimension}-d, manifest says {m.dimension}")
     if store.size and not problems:

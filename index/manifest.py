@@ -55,7 +55,9 @@ def read_manifest(directory: Path) -> Manifest:
     except FileNotFoundError as exc:
         raise InvalidIndexError(f"{directory} has no {MANIFEST_FILE}: an incomplete build") from exc
     except (ValueError, TypeError) as exc:
-        raise InvalidIndexError(f"{path} is unreadable ({exc}); rebuild with: jobsearch rebuild") from exc
+        raise InvalidIndexError(
+            f"{path} is unreadable ({exc}); rebuild with: jobsearch rebuild"
+        ) from exc
 
 
 def check_manifest(manifest: Manifest, model: str, directory: Path) -> None:

@@ -140,7 +140,9 @@ def _read_jsonl(name: str, data: bytes, result: ReadResult) -> Iterator[RawPosti
         yield _parse_record(name, from_jsonl, record, where)
 
 
-def _parse_record(name: str, parser: RecordParser, record: Any, where: str) -> RawPosting | SkippedRecord:
+def _parse_record(
+    name: str, parser: RecordParser, record: Any, where: str
+) -> RawPosting | SkippedRecord:
     if isinstance(record, dict) and isinstance(record.get("id"), str | int):
         where = f"{where} (id {record['id']})"
     try:

@@ -15,54 +15,92 @@ from index.models import SectionKind
 
 K = SectionKind
 
-# (kind, pattern) over the normalized heading: lower case, straight apostrophes, no punctuation.
-_HEADING_RULES: tuple[tuple[SectionKind, str], ...] = (
-    (K.OTHER, r"hiring process|interview process|how to apply|application process|next steps"
-     r"|recruit(ment|ing) process|^apply\b|^location"),
-    (K.LEGAL, r"equal (employment )?opportunit|\beeo|accommodation|privacy|affirmative action"
-     r"|e verify|disclaimer|\blegal\b|fraud|scam|notice to|diversity|inclusion|\bdei\b"
-     r"|background check|export control|non discrimination|data protection|gdpr"),
-    (K.ABOUT_COMPANY, r"^about us$|who we are\b(?! looking)|company (overview|profile|description"
-     r"|background|info)|about the company|^the company$|our (mission|story|company)"),
-    (K.REQUIREMENTS, r"you (ll|will) (have|need|bring)|what you bring|\byou have\b|about you|who you are"),
-    (K.NICE_TO_HAVE, r"nice to have|good to have|bonus|\bplus(es)?\b|preferred|\bdesired\b|extra credit"
-     r"|even better|\bideally\b|stand out|sets you apart|would be great|advantage"
-     r"|not required|optional|brownie|wow us|\bbig plus"),
-    (K.BENEFITS, r"benefit|perks|\bwe offer|what we offer|\boffer(ing)?s?\b|compensation|salary|\bpay\b"
-     r"|\bpay range|why (join|work|you ll love|us\b)|^why\b(?! this role)|in it for you"
-     r"|what you ll (get|receive|gain|enjoy)|what you get|we provide|rewards|makes? .* (special|unique|different)"
-     r"|life at|working (at|for) \w+$|working with us|time off|vacation|wellness|wellbeing|well being|401"
-     r"|\bequity\b|what we give|we ve got you|take care of you|our promise|\bwir bieten|beneficios"
-     r"|benef[ií]cios|vantagens|avantages|what s on offer|package"),
-    (K.ABOUT_TEAM, r"about (the|our|your|this) (\w+ ){0,3}(team|department|dept|group|squad|org"
-     r"|organization|division|unit|function|tribe)\b|^(the|our|your) (\w+ ){0,3}team$|^team\b"
-     r"|meet the team|who you ll work with|team overview|the department|^department\b|about the group"
-     r"|who we are as a team|\bdas team\b"),
-    (K.ROLE, r"^about (the|this) (role|position|job|opportunity|work)|what you (ll|will) (be )?do"
-     r"|going to do|you (ll|will) be doing"
-     r"|what you (ll|will) be (working|doing|building|focusing)|responsibilit|duties|\btasks?\b"
-     r"|the role|^role\b|\brole\b.*(overview|description|summary)|your role|this role|in this role"
-     r"|in the role|the position|position (overview|summary|description)|^position$|job (description|summary"
-     r"|overview|details)|^description$|your impact|^impact\b|the impact|the opportunity|^opportunity"
-     r"|your mission|the mission|the challenge|day to day|day in the life|your day|accountabilit"
-     r"|objectives|deliverables|what you ll (achieve|accomplish|own|work on|build|learn)|you will\b|you ll\b"
-     r"|how you ll (contribute|help|make)|what we need you to do|the work|your work|scope"
-     r"|first \d+ days|\d+ days|outcomes|what the job involves|deine aufgaben|ihre aufgaben"
-     r"|responsabilidades|responsabilit[eé]s|your contribution|key areas|what s the job|summary"),
-    (K.REQUIREMENTS, r"requirement|qualification|looking for|about you|who you are|you have|you are"
-     r"|you bring|you ll (have|need|bring|be)|you will (have|need|bring)|must have|must haves"
-     r"|what you need|what we need|what we expect|we expect|skills|experience|knowledge|expertise"
-     r"|competenc|profile|background|ideal candidate|the candidate|candidate|prerequisite|education"
-     r"|\bfit\b|is this you|are you|you might be|you should|you ll thrive|you re|your toolkit"
-     r"|what it takes|what you ll need|need to succeed|to be successful|success factors|criteria"
-     r"|dein profil|ihr profil|requisitos|exigences|\bneeds?\b|tech stack|technologies|tools"),
-    (K.ABOUT_COMPANY, r"^about\b|who we are|about us|our (mission|story|vision|values|culture|company"
-     r"|product|purpose|platform|business|client|customer)|^mission\b|company|^introduction$|^welcome"
-     r"|^(hi|hello)\b|what we do|^we are\b|^our\b|^who is\b|^culture\b|^values\b|^the company"
-     r"|über uns|sobre n[oó]s|qui sommes|our investors|funding|^overview$"),
+# (kind, alternatives) over the normalized heading ("what you ll do"); each alternative is a
+# regex, and the first rule with a match wins. An OTHER rule stops the text cues from guessing.
+# fmt: off
+_HEADING_RULES: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
+    (K.OTHER, (
+        "hiring process", "interview process", "how to apply", "application process",
+        "next steps", r"recruit(ment|ing) process", r"^apply\b", "^location",
+    )),
+    (K.LEGAL, (
+        r"equal (employment )?opportunit", r"\beeo", "accommodation", "privacy",
+        "affirmative action", "e verify", "disclaimer", r"\blegal\b", "fraud", "scam",
+        "notice to", "diversity", "inclusion", r"\bdei\b", "background check", "export control",
+        "non discrimination", "data protection", "gdpr", "disabilit", "disabled", "compliance",
+    )),
+    (K.ABOUT_COMPANY, (
+        "^about us$", r"who we are\b(?! looking)", "about the company", "^the company$",
+        r"company (overview|profile|description|background|info)",
+        "^our (mission|story|company|impact|people|values|culture)",
+        r"^more (on|about)\b",
+    )),
+    (K.REQUIREMENTS, (
+        "you (ll|will) (have|need|bring)", "what you bring", r"\byou have\b", "about you",
+        "who you are", r"who (may|can|should) apply",
+    )),
+    (K.NICE_TO_HAVE, (
+        "nice to have", "good to have", r"bonus (point|skill|qualification|if|experience)",
+        "^bonus$", r"\bplus(es)?\b", "preferred", "^desired",
+        r"desired (qualification|requirement)",
+        "extra credit", "even better", r"\bideally\b", "stand out", "sets you apart",
+        "would be great", "advantage", "not required", "optional", "brownie", "wow us",
+    )),
+    (K.BENEFITS, (
+        "benefit", "perks", r"\boffer(ing)?s?\b", "compensation", "salary", r"\bpay\b",
+        r"why (join|work|you ll love|us\b)", r"^why\b(?! this role)", "in it for you",
+        "what you (ll )?(get|receive|gain|enjoy)", "we provide", "rewards",
+        "makes? .* (special|unique|different)", "life at", r"working (at|for) \w+$",
+        "working with us", "professional development", "family support", "flexib", r"\busd\b",
+        r"\$", r"\beur\b", "£", "€", "time off", "vacation", "wellness", "well ?being", r"\b401",
+        r"\bequity\b", "insurance", r"\bhealth\b", "retirement", "pension", "holiday", "bonus",
+        "we ve got you", r"take care of (you|our people)", "our promise", "package", "wir bieten",
+        "benef[ií]cios", "vantagens", "avantages", r"\bgrow(th)?\b",
+    )),
+    (K.ABOUT_TEAM, (
+        r"about (the|our|your|this) (\w+ ){0,3}(team|department|dept|group|squad|org|organization"
+        r"|division|unit|function|tribe)\b",
+        r"^(the|our|your) (\w+ ){0,3}team$", r"^team\b", "meet the team", "who you ll work with",
+        "team overview", "the department", r"^department\b", r"\bdas team\b", "your manager",
+    )),
+    (K.ROLE, (
+        "^about (the|this) (role|position|job|opportunity|work)", "what you (ll|will) (be )?do",
+        "what will (you|i) (be )?do", "(you|i) ll be doing", "you will be doing", "going to do",
+        r"what you do\b", "what do you do", "what you (ll|will) be (working|building|focusing)",
+        "responsibilit", "duties", r"\btasks?\b", "the role", r"^role\b",
+        r"\brole\b.*(overview|description|summary)", "your role", "this role", "in the role",
+        "the position", "position (overview|summary|description)", "^position$",
+        "job (description|summary|overview|details)", "^description$", "impact", "opportunity",
+        "your mission", "the mission", "the challenge", "day to day", "day in the life", "your day",
+        "accountabilit", "objectives", "deliverables", "summary", "scope", "outcomes",
+        "what you ll (achieve|accomplish|own|work on|build|learn)", r"you will\b", r"you ll\b",
+        "how you ll (contribute|help|make)", "the work", "your work", r"\d+ days",
+        "success (looks|would look) like", r"in the first \w+ (days|weeks|months)",
+        "areas of contribution", "your contribution", r"\bprojects?\b", "key areas",
+        "what the job involves",
+        "(deine|ihre) aufgaben", "responsabilidades", "responsabilit[eé]s",
+    )),
+    (K.REQUIREMENTS, (
+        "requirement", "qualification", "looking for", "you are", "you re", "you bring",
+        "you ll (be|thrive)", "must have", "what (you|we) need", "we expect", "skills",
+        "experience", "knowledge", "expertise", "competenc", "profile", "background",
+        "pre ?requisite", r"\bstack\b", "technologies", "tools", "candidate", "education",
+        r"\bfit\b", "is this you", "are you", "you might be", "you should", "your toolkit",
+        "what it takes", "need to succeed", "to be successful", "success factors", "criteria",
+        "(dein|ihr) profil", "requisitos", "exigences", r"\bprofil\b",
+    )),
+    (K.ABOUT_COMPANY, (
+        r"^about\b",
+        "our (vision|values|culture|product|purpose|platform|business|client|customer)",
+        r"^mission\b", "company", "^introduction$", "^welcome", r"^(hi|hello)\b", "what we do",
+        r"^we are\b", r"^our\b", r"^who is\b", r"^culture\b", r"^values\b", "über uns",
+        "sobre n[oó]s", "qui sommes", "investors", "funding", "^overview$", "about us",
+    )),
 )
 
-_COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _HEADING_RULES)
+# fmt: on
+
+_COMPILED = tuple((kind, re.compile("|".join(alts))) for kind, alts in _HEADING_RULES)
 
 # Text cues, for sections whose heading is missing or says nothing. Counted, not first-match.
 _LEGAL_CUES = re.compile(
@@ -70,8 +108,9 @@ _LEGAL_CUES = re.compile(
     r"|protected veteran|e-verify|privacy (notice|policy)|sexual orientation|gender identity"
 )
 _BENEFIT_CUES = re.compile(
-    r"\bbenefits\b|health insurance|paid time off|\bpto\b|401\(?k|parental leave|salary range"
-    r"|base pay|compensation|stock options|\bequity\b|vacation|wellness"
+    r"\bbenefits\b|insurance|paid time off|\bpto\b|401\(?k|parental|maternity|salary range|base pay"
+    r"|compensation|stock option|\bequity\b|vacation|wellness|stipend|allowance|retirement|pension"
+    r"|\bmedical\b|\bdental\b|holidays|paid leave|bonus"
 )
 _ROLE_CUES = re.compile(
     r"\byou will\b|\byou'll\b|we are looking for|we're looking for|we are seeking|we're seeking"
@@ -83,8 +122,9 @@ _REQUIREMENT_CUES = re.compile(
     r"|familiarity with|knowledge of"
 )
 _COMPANY_CUES = re.compile(
-    r"\bfounded\b|our mission|\bwe are an?\b|\bwe're an?\b|is an? (leading|global|fast|growing|\w+ company)"
-    r"|headquartered|\bcustomers\b|\bour (company|platform|products?|team of)\b|backed by|\bfunding\b"
+    r"\bfounded\b|our mission|\bwe are an?\b|\bwe're an?\b"
+    r"|is an? (leading|global|fast|growing|\w+ company)|headquartered|\bcustomers\b"
+    r"|\bour (company|platform|products?|team of)\b|backed by|\bfunding\b"
     r"|\bstartup\b|start-up|\bcompany\b|\bmillions? of\b|fortune 500"
 )
 
@@ -112,28 +152,27 @@ def kind_from_heading(heading: str) -> SectionKind | None:
 def normalize_heading(heading: str) -> str:
     """Lower case, straight apostrophes dropped to spaces, punctuation gone: "what you ll do"."""
     lowered = heading.casefold().replace("’", "'").replace("‘", "'")
-    return " ".join(re.sub(r"[^\w&+]+", " ", lowered).split())
+    return " ".join(re.sub(r"[^\w&+$€£]+", " ", lowered).split())
 
 
 def _kind_from_text(text: str, *, first: bool) -> SectionKind:
     lowered = text.casefold().replace("’", "'")
     if not lowered.strip():
         return K.OTHER
-    legal = len(_LEGAL_CUES.findall(lowered))
-    role = len(_ROLE_CUES.findall(lowered))
-    company = len(_COMPANY_CUES.findall(lowered))
+    counts = {
+        K.LEGAL: len(_LEGAL_CUES.findall(lowered)),
+        K.BENEFITS: len(_BENEFIT_CUES.findall(lowered)),
+        K.ROLE: len(_ROLE_CUES.findall(lowered)),
+        K.REQUIREMENTS: len(_REQUIREMENT_CUES.findall(lowered)),
+        K.ABOUT_COMPANY: len(_COMPANY_CUES.findall(lowered)),
+    }
     # Boilerplate statements are short; a long section that mentions "equal opportunity" once is
     # mostly something else.
-    if legal and (legal >= 2 or len(lowered) < 1200) and legal >= role:
-        return K.LEGAL
-    if first and company and company >= role:
-        return K.ABOUT_COMPANY
-    if role:
-        return K.ROLE
-    if _REQUIREMENT_CUES.search(lowered):
-        return K.REQUIREMENTS
-    if len(_BENEFIT_CUES.findall(lowered)) >= 2:
-        return K.BENEFITS
-    if company or first:
-        return K.ABOUT_COMPANY
-    return K.OTHER
+    if counts[K.LEGAL] and (counts[K.LEGAL] >= 2 or len(lowered) < 1200):
+        if counts[K.LEGAL] >= counts[K.ROLE]:
+            return K.LEGAL
+    if first and counts[K.ABOUT_COMPANY] >= counts[K.ROLE]:
+        return K.ABOUT_COMPANY  # an unheaded opening is the company's pitch unless it is the role's
+    del counts[K.LEGAL]
+    best = max(counts, key=lambda kind: counts[kind])  # ties go to the earlier kind
+    return best if counts[best] else K.OTHER

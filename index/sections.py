@@ -2,12 +2,14 @@
 
 Real parsers read the markup (selectolax's lexbor for HTML, markdown-it-py for Markdown), since
 postings nest, escape and mis-nest tags in ways a regex over markup gets wrong. Each format is
-first reduced to the same stream of blocks (heading, paragraph, list item, hard break), and one
+first reduced to the same stream of blocks (heading, paragraph, list item, section break), and one
 assembler turns that stream into sections, so the rules for what counts as a heading and what
 becomes of an empty one are the same for every source.
 
 Headings are explicit ones (h1-h6, `#`), a paragraph line that is all bold (`**Benefits**`,
-`<p><strong>About Us:</strong></p>`), and a short line ending with a colon ("Responsibilities:").
+`<p><strong>About Us:</strong></p>`, but not `**Stack:** Go`), a short line in capitals
+("WHAT YOU'LL DO") and a short line ending with a colon ("Responsibilities:"); plain text adds a
+short unpunctuated line that leads into a list or a longer line.
 Greenhouse's content-intro, content-conclusion and pay-transparency blocks each open a section
 of their own. A heading with no text under it is dropped (unless it is the last), but a
 section whose own heading names no kind inherits the kind of the heading above it.
@@ -39,6 +41,8 @@ MAX_BOLD_HEADING_WORDS = 14  # a longer all-bold paragraph is emphasis, not a he
 MAX_LABEL_HEADING_WORDS = 6
 MAX_PLAIN_HEADING_WORDS = 8
 MAX_HEADING_WORDS = 25  # an "<h2>" longer than this is a paragraph someone made big
+
+MAX_LEAD_IN_CHARS = 200  # a parent heading with more text than this is a section, not a group
 
 _HARD, _SOFT = "\n", "\r"  # line breaks inside a run list: <br> or hard break / soft break
 _SPACE_RE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -128,10 +132,12 @@ def _heading_level(line: list[Run], text: str) -> int:
         and words <= MAX_BOLD_HEADING_WORDS
     ):
         return BOLD_LINE_LEVEL
-    if text.endswith(":") and words <= MAX_LABEL_HEADING_WORDS and text[:1].isupper():
-        if not re.search(r"[.!?;]\s", text):
-            return LABEL_LINE_LEVEL
-    return 0
+    if re.search(r"[.!?;]\s", text) or not text[:1].isupper():
+        return 0
+    if text.endswith(":") and words <= MAX_LABEL_HEADING_WORDS:
+        return LABEL_LINE_LEVEL
+    shouting = text.isupper() and sum(c.isalpha() for c in text) >= 4 and text[-1] not in ".,;"
+    return BOLD_LINE_LEVEL if shouting and words <= MAX_PLAIN_HEADING_WORDS else 0
 
 
 def _heading_text(text: str) -> str:
@@ -220,13 +226,28 @@ def _html_blocks(markup: str) -> list[_Block]:
 # Markdown
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
+_LIST_TOKENS = ("bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close")
+
+
+# Bodies converted from HTML often break bold so that the parser leaves it literal: the closing
+# `**` on a line of its own ("**Compensation\n**"), or spaces inside the delimiters ("** Note **").
+# These repair only the delimiters, before parsing; any `**` still literal is dropped from text.
+_DANGLING_CLOSE_RE = re.compile(r"\*\*([^*\n]*[^*\s])[ \t]*\n[ \t]*\*\*[ \t]*$", re.M)
+_SPACED_OPEN_RE = re.compile(r"^([ \t]*)\*\*[ \t]+(?=[^*\s][^\n]*[^*\s]\*\*[ \t]*$)", re.M)
+_SPACED_CLOSE_RE = re.compile(r"^([ \t]*\*\*[^*\n]*[^*\s])[ \t]+\*\*[ \t]*$", re.M)
+
+
+def _repair_bold(source: str) -> str:
+    source = _DANGLING_CLOSE_RE.sub(r"**\1**", source)
+    source = _SPACED_OPEN_RE.sub(r"\1**", source)
+    return _SPACED_CLOSE_RE.sub(r"\1**", source)
 
 
 def _markdown_blocks(source: str) -> list[_Block]:
     walker = _HtmlWalker()  # shares the run buffer, list depth and flushing with HTML
-    for token in _MARKDOWN.parse(source):
+    for token in _MARKDOWN.parse(_repair_bold(source)):
         kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close"):
+        if kind in _LIST_TOKENS:
             walker.flush()
             walker.list_depth += 1 if kind.endswith("_open") else -1
         elif kind in ("list_item_open", "list_item_close", "tr_close", "hr", "blockquote_open"):
@@ -262,10 +283,12 @@ def _inline_runs(children: list[Token]) -> list[Run]:
         elif child.type == "strong_close":
             bold = max(0, bold - 1)
         elif child.type in ("text", "code_inline"):
-            runs.append((child.content, bold > 0))
+            runs.append((child.content.replace("**", ""), bold > 0))
         elif child.type == "softbreak":
             runs.append((_SOFT, False))
-        elif child.type == "hardbreak" or (child.type == "html_inline" and child.content.startswith("<br")):
+        elif child.type == "hardbreak" or (
+            child.type == "html_inline" and child.content.startswith("<br")
+        ):
             runs.append((_HARD, False))
         elif child.type == "image":
             runs.extend(_inline_runs(child.children or []))
@@ -294,7 +317,9 @@ def _text_blocks(source: str) -> list[_Block]:
         if _BULLET_RE.match(line):
             blocks.append(_Block("item", _BULLET_RE.sub("", line, count=1)))
         elif _is_plain_heading(line, _neighbour(lines, index, -1), _neighbour(lines, index, 1)):
-            blocks.append(_Block("heading", _heading_text(line), BOLD_LINE_LEVEL))
+            # Capitals rank above mixed case: "WHAT YOU'LL DO" above "Billing Operations".
+            level = BOLD_LINE_LEVEL if line.isupper() else LABEL_LINE_LEVEL
+            blocks.append(_Block("heading", _heading_text(line), level))
         else:
             blocks.append(_Block("para", line))
     return blocks
@@ -310,17 +335,17 @@ def _neighbour(lines: list[str], index: int, step: int) -> str | None:
 
 
 def _is_plain_heading(line: str, before: str | None, after: str | None) -> bool:
-    """A short line that starts with a capital and either ends with a colon, or has no closing
-    punctuation and is followed by a list or a longer line (and is not itself a list's lead-in
-    item, i.e. the line before does not end with a colon)."""
+    """A short line, starting with a capital, that ends with a colon or is in capitals, or else
+    has no closing punctuation and leads into a list or a longer line (but is not itself an
+    item of a list introduced by a colon on the line before)."""
     words = line.split()
     if len(words) > MAX_PLAIN_HEADING_WORDS or not line[:1].isupper() or after is None:
         return False
-    if "http" in line or "@" in line or re.search(r"[.!?;]\s", line):
+    if "http" in line or "@" in line or re.search(r"[.!?;]\s", line) or line[-1] in ".,;!":
         return False
-    if line.endswith(":"):
+    if line.endswith(":") or (line.isupper() and sum(c.isalpha() for c in line) >= 4):
         return True
-    if line[-1] in ".,;:!" or ": " in line or (before is not None and before.endswith(":")):
+    if ": " in line or (before is not None and before.endswith(":")):
         return False
     return bool(_BULLET_RE.match(after)) or len(after.split()) > MAX_PLAIN_HEADING_WORDS
 
@@ -331,7 +356,7 @@ def _is_plain_heading(line: str, before: str | None, after: str | None) -> bool:
 @dataclass
 class _Draft:
     heading: str
-    parents: tuple[str, ...]  # headings above this one, nearest first
+    parents: tuple[_Draft, ...]  # sections whose headings are above this one, nearest first
     parts: list[str] = field(default_factory=list)
     in_list: bool = False
 
@@ -352,7 +377,7 @@ class _Draft:
 
 def _assemble(blocks: list[_Block]) -> list[Section]:
     drafts = [_Draft("", ())]
-    stack: list[tuple[int, str]] = []  # open headings as (level, text), outermost first
+    stack: list[tuple[int, _Draft]] = []  # open headings as (level, section), outermost first
     for block in blocks:
         if block.type == "break":
             stack = []
@@ -360,8 +385,8 @@ def _assemble(blocks: list[_Block]) -> list[Section]:
         elif block.type == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
-            drafts.append(_Draft(block.text, tuple(h for _, h in reversed(stack))))
-            stack.append((block.level, block.text))
+            drafts.append(_Draft(block.text, tuple(d for _, d in reversed(stack))))
+            stack.append((block.level, drafts[-1]))
         else:
             drafts[-1].add(block)
     kept = [d for i, d in enumerate(drafts) if d.parts or (d.heading and i == len(drafts) - 1)]
@@ -371,9 +396,9 @@ def _assemble(blocks: list[_Block]) -> list[Section]:
 def _section(draft: _Draft, *, first: bool) -> Section:
     kind = kind_from_heading(draft.heading)
     for parent in draft.parents:
-        if kind is not None:
-            break
-        kind = kind_from_heading(parent)
+        if kind is not None or len(parent.text) > MAX_LEAD_IN_CHARS:
+            break  # only a heading that merely leads in to its sub-headings passes its kind on
+        kind = kind_from_heading(parent.heading)
     if kind is None:
         kind = classify_section(draft.heading, draft.text, first=first)
     return Section(heading=draft.heading, kind=kind, text=draft.text)

@@ -43,7 +43,9 @@ class VectorStore:
         self.index = faiss.read_index(str(directory / FAISS_FILE))
         self.vectors: FloatArray = np.load(directory / VECTORS_FILE, mmap_mode="r")
         if self.index.ntotal != len(self.vectors):
-            raise ValueError(f"{directory}: FAISS has {self.index.ntotal} vectors, {VECTORS_FILE} {len(self.vectors)}")
+            raise ValueError(
+                f"{directory}: FAISS has {self.index.ntotal} vectors, {VECTORS_FILE} {len(self.vectors)}"
+            )
 
     @property
     def size(self) -> int:
@@ -53,7 +55,9 @@ class VectorStore:
     def dimension(self) -> int:
         return int(self.index.d)
 
-    def search(self, query: Vectors, k: int, allowed: IntArray | None = None) -> tuple[FloatArray, IntArray]:
+    def search(
+        self, query: Vectors, k: int, allowed: IntArray | None = None
+    ) -> tuple[FloatArray, IntArray]:
         """The k best chunks for `query`, best first, as (scores, chunk ids); -1 labels dropped.
 
         With `allowed`, only those chunk ids compete: exact at every selectivity, never a
@@ -72,7 +76,9 @@ class VectorStore:
         keep = labels[0] >= 0
         return scores[0][keep], labels[0][keep].astype(np.int64)
 
-    def _search_subset(self, query: Vectors, k: int, allowed: IntArray) -> tuple[FloatArray, IntArray]:
+    def _search_subset(
+        self, query: Vectors, k: int, allowed: IntArray
+    ) -> tuple[FloatArray, IntArray]:
         if len(allowed) == 0 or k <= 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         scores = np.asarray(self.vectors[allowed] @ query, dtype=np.float32)

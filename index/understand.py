@@ -22,7 +22,9 @@ class Understood:
 
 
 def understand_posting(raw: RawPosting) -> Posting:
-    sections = tuple(s for s in split_sections(raw.body, raw.body_format) if s.text.strip() or s.heading)
+    sections = tuple(
+        s for s in split_sections(raw.body, raw.body_format) if s.text.strip() or s.heading
+    )
     if not any(s.text.strip() for s in sections):
         raise ValueError("body has no text once markup is removed")
     text = "\n".join([raw.title, *(f"{s.heading}\n{s.text}" for s in sections)])

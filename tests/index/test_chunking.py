@@ -54,8 +54,10 @@ def test_chunk_never_crosses_sections():
     posting = make_posting(
         "p",
         sections=(
-            ("Requirements", SectionKind.REQUIREMENTS, "Five years of Go and Kubernetes experience in production systems."),
-            ("Benefits", SectionKind.BENEFITS, "Health insurance, a learning budget and four weeks of paid vacation."),
+            ("Requirements", SectionKind.REQUIREMENTS, "Five years of Go and Kubernetes experience in production systems, "
+             "including on-call for services with strict latency objectives and careful rollouts."),
+            ("Benefits", SectionKind.BENEFITS, "Health insurance, a learning budget and four weeks of paid vacation, "
+             "plus a home-office stipend, parental leave and a yearly team offsite somewhere warm."),
         ),
     )
     chunks = chunk_posting(posting, fake.count_tokens, 256)

@@ -1,0 +1,210 @@
+"""Location normalization: the corpus's shapes, tricky codes, filters, the real corpus, invariants."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.countries import COUNTRY_NAMES
+from index.locations import (
+    LocationFilter,
+    country_name,
+    normalize_location,
+    resolve_location_filter,
+)
+from index.models import Location, Workplace
+from tests.paths import shared_file
+
+R, H, O, U = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE, Workplace.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("raw", "countries", "cities", "workplace"),
+    [
+        ("US,Remote", ("US",), (), R),
+        ("Remote - United States", ("US",), (), R),
+        ("United States (Remote)", ("US",), (), R),
+        ("Remote, US", ("US",), (), R),
+        ("US-Remote", ("US",), (), R),
+        ("USA Only", ("US",), (), U),
+        ("Canada,United States", ("CA", "US"), (), U),
+        ("Canada,United States,Canada", ("CA", "US"), (), U),
+        ("New York, NY", ("US",), ("New York",), U),
+        ("San Francisco, CA", ("US",), ("San Francisco",), U),
+        ("Austin, TX", ("US",), ("Austin",), U),
+        ("Toronto, ON", ("CA",), ("Toronto",), U),
+        ("London, ON", ("CA",), ("London",), U),
+        ("Berlin, DE", ("DE",), ("Berlin",), U),
+        ("London, UK (Hybrid)", ("GB",), ("London",), H),
+        ("CA San Francisco", ("US",), ("San Francisco",), U),
+        ("NY New York City, New York, United States", ("US",), ("New York",), U),
+        ("Pittsburgh, PA,Remote", ("US",), ("Pittsburgh",), R),
+        ("TELECOMMUTE Tashkent, Toshkent Shahri, Uzbekistan", ("UZ",), ("Tashkent",), R),
+        ("TELECOMMUTE Samarkand, Uzbekistan", ("UZ",), ("Samarkand",), R),
+        ("Remote,Quezon City, National Capital Region, Philippines", ("PH",), ("Quezon City",), R),
+        ("Remote,Lisboa, Portugal", ("PT",), ("Lisbon",), R),
+        ("Bangalore", ("IN",), ("Bengaluru",), U),
+        ("remote,São Paulo", ("BR",), ("São Paulo",), R),
+        ("Sao Paulo, Brazil", ("BR",), ("São Paulo",), U),
+        ("remote,Massachusetts - Boston", ("US",), ("Boston",), R),
+        ("Atlanta, Georgia", ("US",), ("Atlanta",), U),
+        ("Tbilisi, Georgia", ("GE",), ("Tbilisi",), U),
+        ("Armenia,Cyprus,Georgia", ("AM", "CY", "GE"), (), U),
+        ("New Mexico", ("US",), (), U),
+        ("Mexico City Remote", ("MX",), ("Mexico City",), R),
+        ("Congo, The Democratic Republic of the", ("CD",), (), U),
+        ("Congo", ("CG",), (), U),
+        ("Virgin Islands, British,Virgin Islands, U.S.", ("VG", "VI"), (), U),
+        ("Holy See (Vatican City State)", ("VA",), (), U),
+        ("Türkiye", ("TR",), (), U),
+        ("Remote MX", ("MX",), (), R),
+        ("Remote, CA", (), (), R),
+        ("New York, NY OR US-Remote", ("US",), ("New York",), R),
+        ("San Francisco-Hybrid", ("US",), ("San Francisco",), H),
+        ("On-site - Berlin", ("DE",), ("Berlin",), O),
+        ("In office, Paris", ("FR",), ("Paris",), O),
+        ("Hybrid or Remote", (), (), R),
+        ("Work from home", (), (), R),
+        ("Distributed", (), (), R),
+        ("Europe", (), (), U),
+        ("Remote - EMEA", (), (), R),
+        ("Anywhere (LATAM)", (), (), R),
+        ("Socket HQ", (), (), U),
+        ("Remote,., .", (), (), R),
+    ],
+)
+def test_normalize_location_cases(
+    raw: str, countries: tuple[str, ...], cities: tuple[str, ...], workplace: Workplace
+) -> None:
+    location = normalize_location(raw)
+    assert (location.countries, location.cities, location.workplace) == (
+        countries,
+        cities,
+        workplace,
+    )
+    assert location.raw == raw
+    assert not location.worldwide
+
+
+@pytest.mark.parametrize("raw", ["Anywhere in the World", "Worldwide", "Remote, Global", "Anywhere"])
+def test_normalize_location_worldwide(raw: str) -> None:
+    assert normalize_location(raw) == Location(raw=raw, workplace=R, worldwide=True)
+
+
+@pytest.mark.parametrize("raw", [None, "", "   "])
+def test_normalize_location_empty(raw: str | None) -> None:
+    assert normalize_location(raw) == Location(raw="")
+
+
+def test_normalize_location_hint_only_when_text_is_silent() -> None:
+    assert normalize_location("Berlin", Workplace.REMOTE).workplace is R
+    assert normalize_location(None, Workplace.HYBRID).workplace is H
+    assert normalize_location("Berlin (On-site)", Workplace.REMOTE).workplace is O
+
+
+def test_normalize_location_keeps_order_of_a_long_iso_list() -> None:
+    raw = "Albania,Andorra,Austria,Bosnia and Herzegovina,Isle of Man,Åland Islands"
+    assert normalize_location(raw).countries == ("AL", "AD", "AT", "BA", "IM", "AX")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("remote", LocationFilter("workplace", "remote")),
+        ("Anywhere", LocationFilter("workplace", "remote")),
+        ("hybrid", LocationFilter("workplace", "hybrid")),
+        ("onsite", LocationFilter("workplace", "on-site")),
+        ("US", LocationFilter("country", "US")),
+        ("usa", LocationFilter("country", "US")),
+        ("U.S.", LocationFilter("country", "US")),
+        ("United States", LocationFilter("country", "US")),
+        ("germany", LocationFilter("country", "DE")),
+        ("UK", LocationFilter("country", "GB")),
+        ("ca", LocationFilter("country", "CA")),
+        ("Texas", LocationFilter("country", "US")),
+        ("Berlin", LocationFilter("city", "berlin")),
+        ("  new   york ", LocationFilter("city", "new york")),
+        ("NYC", LocationFilter("city", "new york")),
+        ("Bangalore", LocationFilter("city", "bengaluru")),
+        ("sao paulo", LocationFilter("city", "são paulo")),
+        ("Springfield", LocationFilter("city", "springfield")),
+    ],
+)
+def test_resolve_location_filter_values(value: str, expected: LocationFilter) -> None:
+    assert resolve_location_filter(value) == expected
+
+
+def test_resolve_location_filter_facet_keys_match_catalog_shape() -> None:
+    assert resolve_location_filter("usa").facet_keys() == [("country", "us")]
+    assert resolve_location_filter("Berlin").facet_keys() == [("city", "berlin")]
+    assert resolve_location_filter("remote").facet_keys() == [("workplace", "remote")]
+
+
+def test_resolve_location_filter_region_expands_to_countries() -> None:
+    latam = resolve_location_filter("LATAM")
+    assert latam.kind == "region"
+    assert {"BR", "MX", "AR", "CO"} <= set(latam.countries)
+    assert "US" not in latam.countries
+    assert ("country", "br") in latam.facet_keys()
+    assert {"DE", "GB", "FR"} <= set(resolve_location_filter("Europe").countries)
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\t\n"])
+def test_resolve_location_filter_empty_raises(value: str) -> None:
+    with pytest.raises(ValueError, match="empty location filter"):
+        resolve_location_filter(value)
+
+
+def test_resolve_location_filter_city_matches_normalized_posting() -> None:
+    """A filter and a posting reach the same city key whichever spelling each used."""
+    posting = normalize_location("Remote,Kraków, Poland")
+    assert resolve_location_filter("krakow").value in {c.casefold() for c in posting.cities}
+
+
+def test_country_name_known_and_unknown() -> None:
+    assert country_name("us") == "United States"
+    assert country_name("GB") == "United Kingdom"
+    assert country_name("XX") == "XX"
+    assert len(COUNTRY_NAMES) == 249
+
+
+def test_normalize_location_real_corpus_coverage() -> None:
+    """Nearly every real location yields a country or the remote workplace; regions are the rest."""
+    path = shared_file("corpus/eval-postings.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        counts = Counter(json.loads(line)["location"] for line in lines)
+    counts.pop(None, None)
+    located = sum(
+        n
+        for raw, n in counts.items()
+        if normalize_location(raw).countries or normalize_location(raw).workplace is R
+    )
+    assert located / sum(counts.values()) > 0.98
+
+
+_PIECES = st.sampled_from(
+    ["US", "CA", "Remote", "Georgia", ", ", ",", " - ", "(", ")", "New York", "NY", "Congo", "  "]
+)
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=10)), max_size=20).map("".join))
+def test_normalize_location_never_raises(raw: str) -> None:
+    location = normalize_location(raw)
+    assert location.raw == raw.strip()
+    assert all(code in COUNTRY_NAMES for code in location.countries)
+    assert len(set(location.countries)) == len(location.countries)
+    assert not (location.worldwide and location.countries)
+
+
+@given(st.text(max_size=30))
+def test_resolve_location_filter_never_raises_except_on_blank(value: str) -> None:
+    if not value.split():
+        with pytest.raises(ValueError):
+            resolve_location_filter(value)
+    else:
+        assert resolve_location_filter(value).facet_keys()

@@ -1,0 +1,72 @@
+"""Through the real model: ATS exports in, the right posting first, over real HTTP too."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from api.main import create_app
+from index.build import build_index
+from index.loaded import open_index
+from index.readers import read_postings
+from index.settings import Settings
+from index.understand import understand_all
+from search.filters import Filters
+from search.service import SearchRequest, SearchService
+from tests.api.server import running_server
+from tests.paths import SAMPLE_POSTINGS, shared_file
+
+pytestmark = pytest.mark.slow
+
+SEED_IDS = {"greenhouse:9000001", "seed:cloudflare-do-d1"}
+SEED_QUERY = "distributed coordination API with strongly consistent storage and an SQL database at the edge"
+
+
+@pytest.fixture(scope="module")
+def ats_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
+    greenhouse = shared_file("corpus/ats/greenhouse-jobs.json")
+    folder = tmp_path_factory.mktemp("e2e")
+    seed_jsonl = folder / "seed.jsonl"
+    with gzip.open(shared_file("corpus/eval-postings.jsonl.gz"), "rt", encoding="utf-8") as lines:
+        seed = next(line for line in lines if '"seed:cloudflare-do-d1"' in line)
+    seed_jsonl.write_text(seed)
+    read = read_postings([greenhouse, seed_jsonl])
+    understood = understand_all(read.postings)
+    assert not understood.skipped and len(understood.postings) == 33
+    root = folder / "index"
+    build_index(understood.postings, real_embedder, root)
+    return root
+
+
+def test_real_model_finds_seed_posting_first(ats_index, real_embedder):
+    service = SearchService(real_embedder, open_index(ats_index, real_embedder.name))
+    hits = service.search(SearchRequest(SEED_QUERY, limit=5)).hits
+    assert hits[0].posting.id in SEED_IDS
+    assert {h.posting.id for h in hits[:2]} == SEED_IDS
+    assert hits[0].section  # the match says which section it came from
+
+
+def test_real_model_language_filter_keeps_exact_order(ats_index, real_embedder):
+    service = SearchService(real_embedder, open_index(ats_index, real_embedder.name))
+    unfiltered = service.search(SearchRequest(SEED_QUERY, limit=33)).hits
+    filtered = service.search(SearchRequest(SEED_QUERY, Filters(languages=("rust",)), limit=33)).hits
+    expected = [h.posting.id for h in unfiltered if "Rust" in h.posting.languages]
+    assert [h.posting.id for h in filtered] == expected and expected
+
+
+def test_real_model_over_http_on_sample_postings(tmp_path, real_embedder):
+    read = read_postings([SAMPLE_POSTINGS])
+    understood = understand_all(read.postings)
+    root = tmp_path / "index"
+    build_index(understood.postings, real_embedder, root)
+    settings = Settings(index_dir=root)
+    with running_server(create_app(settings, embedder_factory=lambda s: real_embedder)) as http:
+        body = http.get("/v1/search", params={"q": "distributed key-value store with strongly consistent replication in Rust"}).json()
+        top = body["results"][0]
+        assert "Rust" in top["languages"]
+        assert any(word in top["title"].lower() for word in ("storage", "key-value", "database", "distributed"))
+        remote = http.get("/v1/search", params={"q": "backend engineer", "location": "remote", "limit": 50}).json()
+        assert remote["results"] and all(r["remote"] for r in remote["results"])
