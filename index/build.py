@@ -22,6 +22,7 @@ from tqdm import tqdm
 from index.catalog import CATALOG_FILE, write_catalog
 from index.chunking import chunk_posting
 from index.embedder import Embedder
+from index.embedding_cache import CACHE_FILE, CacheStats, EmbeddingCache
 from index.errors import JobSearchError
 from index.layout import (
     TMP_PREFIX,
@@ -44,6 +45,7 @@ class BuildReport:
     directory: Path
     seconds: float
     embed_seconds: float
+    cache: CacheStats
 
     @property
     def chunks_per_second(self) -> float:
@@ -70,15 +72,21 @@ def build_index(
     inputs: Sequence[InputFile] = (),
     skipped: int = 0,
     batch_size: int = 32,
+    chunk_tokens: int = 128,
     keep_builds: int = 2,
     progress: bool = False,
 ) -> BuildReport:
-    """Build a new index from understood postings and make it current."""
+    """Build a new index from understood postings and make it current.
+
+    `chunk_tokens` caps a chunk below the model's own limit: all-MiniLM-L6-v2 was trained on
+    128-token inputs, and a long chunk dilutes the one paragraph a seeker's words match.
+    """
     if not postings:
         raise JobSearchError(
             "no postings to index: every record was skipped or the inputs were empty"
         )
     started = time.perf_counter()
+    backend = getattr(embedder, "backend", "sentence-transformers")
     root.mkdir(parents=True, exist_ok=True)
     builds_dir(root).mkdir(exist_ok=True)
     with _build_lock(root):
@@ -86,22 +94,30 @@ def build_index(
         build_id = new_build_id()
         staging = builds_dir(root) / f"{TMP_PREFIX}{build_id}"
         staging.mkdir()
+        chunk_limit = min(chunk_tokens, embedder.max_tokens)
         chunks = [
-            chunk_posting(p, embedder.count_tokens, embedder.max_tokens)
+            chunk_posting(p, embedder.count_tokens, chunk_limit)
             for p in tqdm(postings, desc="chunking", unit="posting", disable=not progress)
         ]
         texts = [c.text for group in chunks for c in group]
         embed_started = time.perf_counter()
-        vectors = embedder.embed_documents(texts, batch_size=batch_size, progress=progress)
+        cache = EmbeddingCache(root / CACHE_FILE, f"{embedder.name}|{backend}", embedder.dimension)
+        try:
+            vectors, cache_stats = cache.embed(
+                texts, lambda missing: embedder.embed_documents(missing, batch_size=batch_size, progress=progress)
+            )
+        finally:
+            cache.close()
         embed_seconds = time.perf_counter() - embed_started
         write_catalog(staging / CATALOG_FILE, postings, chunks)
         write_store(staging, vectors)
         manifest = Manifest(
             build_id=build_id,
             model=embedder.name,
-            backend="sentence-transformers",
+            backend=backend,
             dimension=embedder.dimension,
             max_tokens=embedder.max_tokens,
+            chunk_tokens=chunk_limit,
             postings=len(postings),
             chunks=len(texts),
             sections=sum(len(p.sections) for p in postings),
@@ -116,7 +132,7 @@ def build_index(
         os.rename(staging, final)
         switch_current(root, final)
         prune_builds(root, keep_builds)
-    return BuildReport(manifest, final, time.perf_counter() - started, embed_seconds)
+    return BuildReport(manifest, final, time.perf_counter() - started, embed_seconds, cache_stats)
 
 
 @contextmanager

@@ -82,6 +82,13 @@ class SentenceTransformerEmbedder:
             str(resolve_model_path(model)), device="cpu", local_files_only=True
         )
         self._tokenizer = self._model.tokenizer
+        # A private copy of the fast tokenizer with truncation and padding off, so counting
+        # sees every word piece (the shipped config truncates at 128) and warns about nothing.
+        from tokenizers import Tokenizer
+
+        self._counter = Tokenizer.from_str(self._tokenizer.backend_tokenizer.to_str())
+        self._counter.no_truncation()
+        self._counter.no_padding()
         dimension = (
             self._model.get_embedding_dimension()
             if hasattr(self._model, "get_embedding_dimension")
@@ -102,7 +109,7 @@ class SentenceTransformerEmbedder:
         return int(self._model.max_seq_length)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
     def embed_documents(
         self, texts: Sequence[str], batch_size: int = 32, progress: bool = False

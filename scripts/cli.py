@@ -87,6 +87,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         inputs=describe_inputs(args.paths),
         skipped=len(skipped),
         batch_size=args.batch_size,
+        chunk_tokens=settings.chunk_tokens,
         keep_builds=settings.keep_builds,
         progress=not args.quiet,
     )
@@ -103,9 +104,10 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     if read.duplicates:
         shown = ", ".join(read.duplicates[:5]) + (" ..." if len(read.duplicates) > 5 else "")
         print(f"  duplicate ids  {len(read.duplicates)} (the last record wins): {shown}")
+    print(f"  embedded       {report.cache.misses} chunks ({report.cache.hits} from the embedding cache)")
     print(f"  time           {seconds:.1f} s total, {report.embed_seconds:.1f} s embedding")
-    print(f"  throughput     {m.chunks / report.embed_seconds if report.embed_seconds else 0:.1f} chunks/s embedding, "
-          f"{m.chunks / seconds:.1f} chunks/s overall")
+    embedded_rate = report.cache.misses / report.embed_seconds if report.embed_seconds else 0.0
+    print(f"  throughput     {embedded_rate:.1f} chunks/s embedding, {m.chunks / seconds:.1f} chunks/s overall")
     return 0
 
 

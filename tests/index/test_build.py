@@ -91,3 +91,32 @@ def test_open_index_refuses_inconsistent_counts(tmp_path):
     path.write_text(json.dumps({**json.loads(path.read_text()), "chunks": 999}))
     with pytest.raises(InvalidIndexError, match="failed verification"):
         open_index(root, "fake-hash")
+
+
+def test_rebuild_embeds_only_changed_chunks(tmp_path):
+    root = tmp_path / "index"
+    postings = synthetic_postings(20)
+    first = FakeEmbedder()
+    report = build_index(postings, first, root)
+    assert report.cache.hits == 0 and first.embedded == report.manifest.chunks
+
+    changed = [*postings[:-2], make_posting("brand-new", "Kotlin Android Engineer")]  # one new, two gone
+    second = FakeEmbedder()
+    report = build_index(changed, second, root)
+    assert second.embedded == 1  # only the new posting's single chunk reached the model
+    assert report.cache.hits == report.manifest.chunks - 1
+    loaded = open_index(root, "fake-hash")
+    assert loaded.catalog.pid_of(postings[-1].id) is None and loaded.catalog.pid_of("brand-new") is not None
+    # a vector read back from the cache equals a freshly computed one
+    np.testing.assert_allclose(
+        np.asarray(loaded.store.vectors[0]),
+        FakeEmbedder().embed_documents([_first_chunk_text(postings[0])])[0],
+        atol=1e-6,
+    )
+
+
+def _first_chunk_text(posting):
+    from index.chunking import chunk_posting
+
+    embedder = FakeEmbedder()
+    return chunk_posting(posting, embedder.count_tokens, embedder.max_tokens)[0].text

@@ -1,4 +1,4 @@
-"""Location normalization: the corpus's shapes, tricky codes, filters, the real corpus, invariants."""
+"""Location normalization: the corpus shapes, tricky codes, filters, real locations, invariants."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from index.locations import (
 from index.models import Location, Workplace
 from tests.paths import shared_file
 
-R, H, O, U = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE, Workplace.UNKNOWN
+R, H, S, U = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE, Workplace.UNKNOWN  # S: on-site
 
 
 @pytest.mark.parametrize(
@@ -66,8 +66,8 @@ R, H, O, U = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE, Workplace.UNK
         ("Remote, CA", (), (), R),
         ("New York, NY OR US-Remote", ("US",), ("New York",), R),
         ("San Francisco-Hybrid", ("US",), ("San Francisco",), H),
-        ("On-site - Berlin", ("DE",), ("Berlin",), O),
-        ("In office, Paris", ("FR",), ("Paris",), O),
+        ("On-site - Berlin", ("DE",), ("Berlin",), S),
+        ("In office, Paris", ("FR",), ("Paris",), S),
         ("Hybrid or Remote", (), (), R),
         ("Work from home", (), (), R),
         ("Distributed", (), (), R),
@@ -91,7 +91,9 @@ def test_normalize_location_cases(
     assert not location.worldwide
 
 
-@pytest.mark.parametrize("raw", ["Anywhere in the World", "Worldwide", "Remote, Global", "Anywhere"])
+@pytest.mark.parametrize(
+    "raw", ["Anywhere in the World", "Worldwide", "Remote, Global", "Anywhere"]
+)
 def test_normalize_location_worldwide(raw: str) -> None:
     assert normalize_location(raw) == Location(raw=raw, workplace=R, worldwide=True)
 
@@ -104,7 +106,7 @@ def test_normalize_location_empty(raw: str | None) -> None:
 def test_normalize_location_hint_only_when_text_is_silent() -> None:
     assert normalize_location("Berlin", Workplace.REMOTE).workplace is R
     assert normalize_location(None, Workplace.HYBRID).workplace is H
-    assert normalize_location("Berlin (On-site)", Workplace.REMOTE).workplace is O
+    assert normalize_location("Berlin (On-site)", Workplace.REMOTE).workplace is S
 
 
 def test_normalize_location_keeps_order_of_a_long_iso_list() -> None:
