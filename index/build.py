@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from index.boilerplate import find_boilerplate
 from index.catalog import CATALOG_FILE, write_catalog
 from index.chunking import chunk_posting
 from index.embedder import Embedder
@@ -109,7 +110,7 @@ def build_index(
         finally:
             cache.close()
         embed_seconds = time.perf_counter() - embed_started
-        write_catalog(staging / CATALOG_FILE, postings, chunks)
+        write_catalog(staging / CATALOG_FILE, postings, chunks, find_boilerplate(postings))
         write_store(staging, vectors)
         manifest = Manifest(
             build_id=build_id,

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from index.boilerplate import CompanyLines, boilerplate_share, company_key
+from index.keywords import KEYWORD_SCHEMA, keyword_row, keyword_search
 from index.locations import country_name
 from index.models import Chunk, Location, Posting, Section, SectionKind, Workplace
 
@@ -57,7 +59,8 @@ CREATE TABLE chunks (
     section_index INTEGER NOT NULL,
     heading TEXT NOT NULL,
     kind TEXT NOT NULL,
-    passage TEXT NOT NULL
+    passage TEXT NOT NULL,
+    boilerplate REAL NOT NULL
 );
 CREATE TABLE facets (
     field TEXT NOT NULL,
@@ -90,14 +93,19 @@ def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
 
 
 def write_catalog(
-    path: Path, postings: Sequence[Posting], chunks_by_posting: Sequence[Sequence[Chunk]]
+    path: Path,
+    postings: Sequence[Posting],
+    chunks_by_posting: Sequence[Sequence[Chunk]],
+    boilerplate: CompanyLines | None = None,
 ) -> None:
     """Write a new catalog; chunk ids are assigned in posting order, starting at 0."""
+    boilerplate = boilerplate or {}
     db = sqlite3.connect(path)
     try:
-        db.executescript(SCHEMA)
+        db.executescript(SCHEMA + KEYWORD_SCHEMA)
         next_chunk = 0
         for pid, (posting, chunks) in enumerate(zip(postings, chunks_by_posting, strict=True)):
+            company_lines = boilerplate.get(company_key(posting.company), set())
             loc = posting.location
             db.execute(
                 "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -125,11 +133,23 @@ def write_catalog(
                 [(pid, i, s.heading, s.kind.value, s.text) for i, s in enumerate(posting.sections)],
             )
             db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
                 [
-                    (next_chunk + i, pid, c.section_index, c.heading, c.kind.value, c.passage)
+                    (
+                        next_chunk + i,
+                        pid,
+                        c.section_index,
+                        c.heading,
+                        c.kind.value,
+                        c.passage,
+                        boilerplate_share(c.passage, company_lines),
+                    )
                     for i, c in enumerate(chunks)
                 ],
+            )
+            db.execute(
+                "INSERT INTO posting_text(rowid, title, job, context) VALUES (?,?,?,?)",
+                (pid, *keyword_row(posting, company_lines)),
             )
             db.executemany(
                 "INSERT INTO facets VALUES (?,?,?,?)",
@@ -185,6 +205,12 @@ class Catalog:
             self.chunk_pid: IntArray = np.repeat(
                 np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start
             )
+            chunk_rows = db.execute("SELECT kind, boilerplate FROM chunks ORDER BY chunk_id").fetchall()
+            kinds = list(SectionKind)
+            self.chunk_kind: npt.NDArray[np.int8] = np.array(
+                [kinds.index(SectionKind(k)) for k, _ in chunk_rows], dtype=np.int8
+            )
+            self.chunk_boilerplate: npt.NDArray[np.float32] = np.array([b for _, b in chunk_rows], dtype=np.float32)
             self._facets: dict[FacetKey, IntArray] = {}
             self._labels: dict[FacetKey, str] = {}
             grouped: dict[FacetKey, list[int]] = {}
@@ -203,6 +229,14 @@ class Catalog:
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    def keyword_search(self, terms: Sequence[str], limit: int, allowed: IntArray | None = None) -> tuple[IntArray, npt.NDArray[np.float32]]:
+        """Postings by BM25 over title, job text and (weighted down) company context."""
+        db = self._connect()
+        try:
+            return keyword_search(db, terms, limit, allowed)
+        finally:
+            db.close()
 
     def facet_pids(self, key: FacetKey) -> IntArray:
         return self._facets.get(key, np.zeros(0, dtype=np.int64))

@@ -87,5 +87,28 @@ class VectorStore:
         order = top[np.lexsort((allowed[top], -scores[top]))]
         return scores[order], allowed[order]
 
+    def range_search(
+        self, query: Vectors, threshold: float, allowed: IntArray | None = None
+    ) -> tuple[FloatArray, IntArray]:
+        """Every chunk scoring at least `threshold` (among `allowed`), best first."""
+        query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        if allowed is not None and len(allowed) <= EXACT_SUBSET_MAX:
+            if len(allowed) == 0:
+                return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+            scores = np.asarray(self.vectors[allowed] @ query[0], dtype=np.float32)
+            keep = scores >= threshold
+            scores, labels = scores[keep], allowed[keep]
+        else:
+            params = None
+            if allowed is not None:
+                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+            # FAISS keeps inner products strictly above the radius; step just below it.
+            _, found_scores, found_labels = self.index.range_search(
+                query, float(np.nextafter(np.float32(threshold), np.float32(-np.inf))), params=params
+            )
+            scores, labels = found_scores.astype(np.float32), found_labels.astype(np.int64)
+        order = np.lexsort((labels, -scores))
+        return scores[order], labels[order]
+
     def vector(self, chunk_id: int) -> Vectors:
         return np.asarray(self.vectors[chunk_id], dtype=np.float32)

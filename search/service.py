@@ -1,8 +1,9 @@
-"""SearchService: a query and filters in, ranked postings out.
+"""SearchService: a query and filters in, ranked postings out, each saying why it matched.
 
-Filters restrict the vector search itself (exact at every selectivity): the allowed postings'
-chunk ids go to the store, which scores them exactly. The service holds one loaded index at a
-time; each call takes its own reference first, so swapping in a new build never mixes two.
+Filters restrict both sides of the search itself (exact at every selectivity). The dense side
+scores section chunks; the keyword side scores postings by BM25; `search.ranking` fuses them.
+The service holds one loaded index at a time; each call takes its own reference first, so
+swapping in a new build never mixes two.
 """
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
-from index.catalog import PostingSummary
+from index.catalog import FacetKey, PostingSummary
 from index.embedder import Embedder
 from index.loaded import LoadedIndex
 from index.models import Section, SectionKind
+from search.dense import best_chunks, dense_postings
 from search.errors import PostingNotFoundError
 from search.filters import Filters, facet_conditions
-from search.ranking import PostingScore, best_chunk_per_posting
-from search.snippets import make_snippet
+from search.query import PreparedQuery, prepare_query
+from search.ranking import FusedScore, RankingConfig, chunk_penalties, fuse
+from search.snippets import highlight_spans, make_snippet, term_matches
+
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -33,19 +39,25 @@ class SearchRequest:
 @dataclass(frozen=True)
 class SearchHit:
     posting: PostingSummary
-    score: float | None  # None when listing without a query
+    score: float | None  # the fused score that orders results; None when listing without a query
     section: str | None  # heading of the best-matching section ("" for an untitled intro)
     section_kind: SectionKind | None
     snippet: str
+    highlights: tuple[tuple[int, int], ...] = ()  # offsets of query words in the snippet
+    matched_terms: tuple[str, ...] = ()
+    dense_score: float | None = None  # cosine of the best chunk
+    keyword_score: float | None = None  # BM25 of the posting, None when no query word matched
+    matched_filters: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[SearchHit]
-    total: int  # postings matching the filters (and the query, where it constrains)
+    total: int  # postings matching the filters and, with a threshold, the query
     exhaustive: bool  # True when every allowed chunk could compete (exact search)
     index_version: str
     stages_ms: dict[str, float]
+    query_parts: int = 1  # >1 when a long query was split to fit the model (nothing is cut)
 
 
 @dataclass(frozen=True)
@@ -55,9 +67,11 @@ class PostingDetail:
 
 
 class SearchService:
-    def __init__(self, embedder: Embedder, index: LoadedIndex) -> None:
+    def __init__(self, embedder: Embedder, index: LoadedIndex, config: RankingConfig | None = None) -> None:
         self.embedder = embedder
+        self.config = config or RankingConfig()
         self._index = index
+        self._penalties: dict[tuple[str, RankingConfig], npt.NDArray[np.float32]] = {}
 
     @property
     def index(self) -> LoadedIndex:
@@ -66,34 +80,52 @@ class SearchService:
     def swap(self, index: LoadedIndex) -> LoadedIndex:
         """Serve `index` from now on; calls already running finish on the old one."""
         old, self._index = self._index, index
+        self._penalties = {}
         return old
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, config: RankingConfig | None = None) -> SearchResult:
+        config = config or self.config
         index = self._index
         stages: dict[str, float] = {}
         clock = time.perf_counter()
         conditions = facet_conditions(request.filters)
         pids = index.catalog.pids_matching(conditions) if conditions else None
-        total = index.catalog.posting_count if pids is None else len(pids)
-        stages["filter_ms"] = _lap(clock)
+        stages["filter_ms"] = _ms(clock)
         if not request.query.strip():
-            hits = self._newest(index, pids, request)
-            stages["hydrate_ms"] = _lap(clock) - stages["filter_ms"]
-            return SearchResult(hits, total, True, index.version, stages)
+            return self._newest(index, pids, request, conditions, stages)
 
         started = time.perf_counter()
-        query_vector = self.embedder.embed_query(request.query)
-        stages["embed_ms"] = _lap(started)
+        query = prepare_query(request.query, self.embedder)
+        stages["embed_ms"] = _ms(started)
+
+        needed = request.offset + request.limit
+        penalties = self._chunk_penalties(index, config)
+        dense, complete = [], True
+        if config.uses_dense:
+            started = time.perf_counter()
+            allowed = None if pids is None else index.catalog.chunk_ids(pids)
+            wanted = max(needed, config.candidates) if config.uses_keywords else needed
+            dense, complete = dense_postings(index, query.vector, allowed, penalties, config, wanted)
+            stages["vector_ms"] = _ms(started)
+        keyword_pids = np.zeros(0, dtype=np.int64)
+        keyword_scores = np.zeros(0, dtype=np.float32)
+        if config.uses_keywords:
+            started = time.perf_counter()
+            keyword_pids, keyword_scores = index.catalog.keyword_search(
+                query.terms, max(needed, config.candidates), pids
+            )
+            stages["keyword_ms"] = _ms(started)
 
         started = time.perf_counter()
-        allowed = None if pids is None else index.catalog.chunk_ids(pids)
-        ranked = self._rank(index, query_vector, allowed, request.offset + request.limit)
-        stages["vector_ms"] = _lap(started)
-
-        started = time.perf_counter()
-        hits = self._hydrate(index, ranked[request.offset : request.offset + request.limit], request.query)
-        stages["hydrate_ms"] = _lap(started)
-        return SearchResult(hits, total, True, index.version, stages)
+        fused = fuse(dense, keyword_pids, keyword_scores, config)
+        if config.min_score > 0 or not config.uses_dense:
+            total = len(fused)
+        else:
+            total = index.catalog.posting_count if pids is None else len(pids)
+        page = fused[request.offset : needed]
+        hits = self._hydrate(index, page, query, penalties, conditions)
+        stages["hydrate_ms"] = _ms(started)
+        return SearchResult(hits, total, complete, index.version, stages, len(query.parts))
 
     def get_posting(self, posting_id: str) -> PostingDetail:
         index = self._index
@@ -103,61 +135,78 @@ class SearchService:
         summary = index.catalog.summaries([pid])[pid]
         return PostingDetail(summary, index.catalog.sections(pid))
 
-    def _rank(
-        self, index: LoadedIndex, query_vector: np.ndarray, allowed: np.ndarray | None, needed: int
-    ) -> list[PostingScore]:
-        """The best `needed` postings, exactly: widen the chunk fetch until enough distinct
-        postings came back or every allowed chunk was scored."""
-        available = index.store.size if allowed is None else len(allowed)
-        k = min(available, max(4 * needed, 64))
-        while True:
-            scores, chunk_ids = index.store.search(query_vector, k, allowed)
-            ranked = best_chunk_per_posting(scores, chunk_ids, index.catalog.chunk_pid)
-            if len(ranked) >= needed or k >= available:
-                return ranked
-            k = min(available, k * 4)
+    def _chunk_penalties(self, index: LoadedIndex, config: RankingConfig) -> npt.NDArray[np.float32]:
+        key = (index.version, config)
+        if key not in self._penalties:
+            self._penalties[key] = chunk_penalties(index.catalog.chunk_kind, index.catalog.chunk_boilerplate, config)
+        return self._penalties[key]
 
-    def _newest(self, index: LoadedIndex, pids: np.ndarray | None, request: SearchRequest) -> list[SearchHit]:
+    def _newest(
+        self,
+        index: LoadedIndex,
+        pids: IntArray | None,
+        request: SearchRequest,
+        conditions: dict[str, list[FacetKey]],
+        stages: dict[str, float],
+    ) -> SearchResult:
         if pids is None:
             pids = np.arange(index.catalog.posting_count, dtype=np.int64)
         page = [int(p) for p in index.catalog.newest_first(pids)[request.offset : request.offset + request.limit]]
         summaries = index.catalog.summaries(page)
-        return [SearchHit(summaries[p], None, None, None, "") for p in page]
+        hits = [
+            SearchHit(summaries[p], None, None, None, "", matched_filters=_matched(index, p, conditions))
+            for p in page
+        ]
+        return SearchResult(hits, len(pids), True, index.version, stages)
 
-    def _hydrate(self, index: LoadedIndex, ranked: list[PostingScore], query: str) -> list[SearchHit]:
-        summaries = index.catalog.summaries([r.pid for r in ranked])
-        chunks = index.catalog.chunks([r.chunk_id for r in ranked])
+    def _hydrate(
+        self,
+        index: LoadedIndex,
+        page: list[FusedScore],
+        query: PreparedQuery,
+        penalties: npt.NDArray[np.float32],
+        conditions: dict[str, list[FacetKey]],
+    ) -> list[SearchHit]:
+        pids = [f.pid for f in page]
+        summaries = index.catalog.summaries(pids)
+        best = best_chunks(index, query.vector, pids, penalties)
+        chunks = index.catalog.chunks([best[p][0] for p in pids if p in best])
         hits = []
-        for r in ranked:
-            chunk = chunks[r.chunk_id]
+        for fused in page:
+            chunk_id, _, cosine = best[fused.pid]
+            chunk = chunks[chunk_id]
+            snippet = make_snippet(chunk.passage, query.terms)
+            spans = highlight_spans(snippet, query.terms)
+            matched = tuple(t for t in query.terms if any(term_matches(snippet[s:e], [t]) for s, e in spans))
             hits.append(
-                SearchHit(summaries[r.pid], r.score, chunk.heading, chunk.kind, make_snippet(chunk.passage, query))
+                SearchHit(
+                    posting=summaries[fused.pid],
+                    score=fused.score,
+                    section=chunk.heading,
+                    section_kind=chunk.kind,
+                    snippet=snippet,
+                    highlights=tuple(spans),
+                    matched_terms=matched,
+                    dense_score=cosine,
+                    keyword_score=fused.keyword,
+                    matched_filters=_matched(index, fused.pid, conditions),
+                )
             )
         return hits
 
 
-def _lap(started: float) -> float:
+def _matched(index: LoadedIndex, pid: int, conditions: dict[str, list[FacetKey]]) -> dict[str, list[str]]:
+    """For each filtered field, the facet values this posting was let through by."""
+    out: dict[str, list[str]] = {}
+    for field_name, keys in conditions.items():
+        hits = [value for key in keys if pid in _as_set(index.catalog.facet_pids(key)) for value in [key[1]]]
+        out[field_name] = list(dict.fromkeys(hits))
+    return out
+
+
+def _as_set(pids: IntArray) -> set[int]:
+    return set(pids.tolist())
+
+
+def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
-
-
-@dataclass(frozen=True)
-class FacetCount:
-    value: str  # what to pass back as a filter
-    label: str
-    count: int
-
-
-def facet_counts(index: LoadedIndex) -> dict[str, list[FacetCount]]:
-    """Every team, location (workplace, country, city) and language with its posting count."""
-    catalog = index.catalog
-
-    def counts(field: str, value_of_label: bool = False) -> list[FacetCount]:
-        return [FacetCount(label if value_of_label else value, label, n) for value, label, n in catalog.facet_counts(field)]
-
-    return {
-        "team": counts("team", value_of_label=True),
-        "location": counts("workplace") + [
-            FacetCount(value.upper(), label, n) for value, label, n in catalog.facet_counts("country")
-        ] + counts("city", value_of_label=True),
-        "language": counts("language", value_of_label=True),
-    }

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from api.deps import SearchServiceDep
 from api.schemas import FacetsResponse, FacetValue, PostingResponse
 from api.timing import took_ms
-from search.service import facet_counts
+from search.facets import facet_counts
 
 router = APIRouter(prefix="/v1", tags=["postings"])
 

@@ -31,3 +31,21 @@ def test_store_search_equals_brute_force(tmp_path, vectors, monkeypatch, subset_
     scores, ids = store.search(query, 10, allowed)
     assert list(ids) == list(expected_ids)
     np.testing.assert_allclose(scores, np.sort(exact)[::-1][:10], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("subset_max", [0, 10_000], ids=["faiss-selector", "numpy-subset"])
+@pytest.mark.parametrize("allowed_count", [None, 300, 3])
+def test_store_range_search_returns_every_chunk_above_threshold(tmp_path, vectors, monkeypatch, subset_max, allowed_count):
+    monkeypatch.setattr(store_module, "EXACT_SUBSET_MAX", subset_max)
+    write_store(tmp_path, vectors)
+    store = VectorStore(tmp_path)
+    rng = np.random.default_rng(5)
+    allowed = None if allowed_count is None else np.sort(rng.choice(500, allowed_count, replace=False)).astype(np.int64)
+    candidates = np.arange(500) if allowed is None else allowed
+    query = vectors[candidates[0]]
+    exact = vectors[candidates] @ query
+    threshold = float(np.sort(exact)[::-1][min(20, len(exact) - 1)])  # about 20 chunks pass
+    scores, ids = store.range_search(query, threshold, allowed)
+    expected = candidates[exact >= threshold]
+    assert sorted(ids.tolist()) == sorted(expected.tolist())
+    assert list(scores) == sorted(scores, reverse=True)

@@ -13,6 +13,7 @@ from index.loaded import open_index
 from index.models import Posting, Workplace
 from search.errors import InvalidFilterError, PostingNotFoundError
 from search.filters import Filters
+from search.ranking import PRESETS, RankingConfig, fuse, PostingScore
 from search.service import SearchRequest, SearchService
 from tests.factories import make_posting, synthetic_postings
 from tests.fakes import FakeEmbedder
@@ -30,7 +31,7 @@ def service(corpus: list[Posting], tmp_path_factory: pytest.TempPathFactory) -> 
     embedder = FakeEmbedder()
     root = tmp_path_factory.mktemp("svc") / "index"
     build_index(corpus, embedder, root)
-    return SearchService(embedder, open_index(root, embedder.name))
+    return SearchService(embedder, open_index(root, embedder.name), PRESETS["dense"])
 
 
 def brute_force(corpus: list[Posting], query: str, keep) -> list[tuple[str, float]]:
@@ -135,3 +136,53 @@ def test_swap_serves_new_index_and_old_calls_keep_theirs(tmp_path: Path):
     service.swap(open_index(root, embedder.name))
     assert [h.posting.id for h in service.search(SearchRequest("engineer")).hits] == ["b"]
     assert old.catalog.summaries([0])[0].id == "a"  # the old build is still readable
+
+
+@pytest.mark.parametrize(
+    ("filters", "keep"),
+    [
+        (Filters(), lambda p: True),
+        (Filters(teams=("storage", "data")), lambda p: p.team in ("Storage", "Data")),
+        (Filters(teams=("platform",), locations=("india",)), lambda p: p.team == "Platform" and "IN" in p.location.countries),
+    ],
+    ids=["none", "two-teams", "narrow"],
+)
+def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filters, keep):
+    """Both sides restrict to the filter before ranking: the fused list equals fusing the
+    brute-force dense list and the unfiltered BM25 list, each cut down to the allowed postings."""
+    config = RankingConfig(candidates=1000, context_penalty=0.0, boilerplate_penalty=0.0)
+    query = "storage engine replication"
+    dense = brute_force(corpus, query, keep)
+    pid_of = {p.id: n for n, p in enumerate(corpus)}
+    dense_scores = [PostingScore(pid_of[i], s, -1) for i, s in dense]
+    kw_pids, kw_scores = service.index.catalog.keyword_search(["storage", "engine", "replication"], 1000)
+    allowed = {pid_of[p.id] for p in corpus if keep(p)}
+    mask = np.array([int(p) in allowed for p in kw_pids], dtype=bool)
+    expected = fuse(dense_scores, kw_pids[mask], kw_scores[mask], config)
+    result = service.search(SearchRequest(query, filters, limit=100), config)
+    got = [(h.posting.id, h.score) for h in result.hits]
+    want = [(corpus[f.pid].id, f.score) for f in expected[:100]]
+    assert_same_ranking(got, want)
+    assert all(h.keyword_score is not None or h.dense_score is not None for h in result.hits)
+
+
+def test_threshold_drops_weak_matches_and_total_counts_the_rest(service, corpus):
+    strong = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.3))
+    everything = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig())
+    assert 0 < strong.total < everything.total == len(corpus)
+    assert strong.total == len(strong.hits)
+    assert all(h.dense_score is not None and h.dense_score >= 0.3 for h in strong.hits)
+    nonsense = service.search(SearchRequest("zzzz qqqq", limit=10), RankingConfig(min_score=0.3))
+    assert nonsense.total == 0 and nonsense.hits == []
+
+
+def test_hit_explains_terms_and_filters(service):
+    result = service.search(
+        SearchRequest("kafka pipeline", Filters(teams=("data", "sales")), limit=3), RankingConfig()
+    )
+    hit = result.hits[0]
+    assert hit.matched_filters["team"] and set(hit.matched_filters["team"]) <= {"data", "sales"}
+    assert hit.matched_terms and set(hit.matched_terms) <= {"kafka", "pipeline"}
+    for start, end in hit.highlights:
+        assert hit.snippet[start:end].casefold().startswith(("kafka", "pipeline"))
+    assert hit.keyword_score is not None and hit.dense_score is not None

@@ -1,0 +1,99 @@
+"""The keyword side of an index: BM25 over postings through SQLite FTS5.
+
+One row per posting (rowid = pid) with three columns weighted differently by BM25: the title,
+what the job is (role, requirements, team...), and company context (about us, benefits,
+legal). Company boilerplate lines are left out entirely, so a query that matches a company's
+About-us paragraph does not bring up every posting of that company.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from index.boilerplate import strip_boilerplate
+from index.models import Posting, SectionKind
+
+CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
+COLUMN_WEIGHTS = (3.0, 1.0, 0.2)  # title, job, context
+MAX_QUERY_TERMS = 48  # a pasted résumé becomes its first 48 distinct content words
+
+KEYWORD_SCHEMA = """
+CREATE VIRTUAL TABLE posting_text USING fts5(
+    title, job, context,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+_TERM = re.compile(r"[^\W_]+(?:[+#]+|(?:\.[^\W_]+)+)?", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each etc few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    like looking me more most my myself no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them then there these they
+    this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours want wants work working job jobs role roles position
+    positions someone somewhere company""".split()
+)
+
+
+def keyword_row(posting: Posting, boilerplate: set[str]) -> tuple[str, str, str]:
+    """(title, job text, context text) of a posting, boilerplate removed."""
+    job: list[str] = []
+    context: list[str] = []
+    for section in posting.sections:
+        text = strip_boilerplate(section.text, boilerplate)
+        if not text.strip():
+            continue
+        target = context if section.kind in CONTEXT_KINDS else job
+        target.append(f"{section.heading}\n{text}" if section.heading else text)
+    return posting.title, "\n\n".join(job), "\n\n".join(context)
+
+
+def query_terms(text: str) -> list[str]:
+    """Distinct content words of a query, in order, at most MAX_QUERY_TERMS."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    for match in _TERM.finditer(text.casefold()):
+        term = match.group(0)
+        if term in STOPWORDS or term in seen or (len(term) < 2 and not term.isdigit()):
+            continue
+        seen.add(term)
+        terms.append(term)
+        if len(terms) == MAX_QUERY_TERMS:
+            break
+    return terms
+
+
+def fts_query(terms: Sequence[str]) -> str:
+    """An FTS5 MATCH expression that ORs the terms, each quoted: user text is never syntax."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def keyword_search(
+    db: sqlite3.Connection,
+    terms: Sequence[str],
+    limit: int,
+    allowed: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Best postings by BM25 (higher is better), among `allowed` pids when given: exact, since
+    the filter applies inside the query, before the limit."""
+    if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
+    sql = f"SELECT rowid, -bm25(posting_text, {weights}) AS score FROM posting_text WHERE posting_text MATCH ?"
+    params: list[object] = [fts_query(terms)]
+    if allowed is not None:
+        sql += " AND rowid IN (SELECT value FROM json_each(?))"
+        params.append("[" + ",".join(str(int(p)) for p in allowed) + "]")
+    sql += " ORDER BY score DESC, rowid LIMIT ?"
+    params.append(limit)
+    rows = db.execute(sql, params).fetchall()
+    pids = np.array([r[0] for r in rows], dtype=np.int64)
+    scores = np.array([r[1] for r in rows], dtype=np.float32)
+    return pids, scores

@@ -1,0 +1,68 @@
+"""The dense side: chunks scored by the query vector, weighted by section, pooled per posting.
+
+Two exact modes. With a `min_score`, a range search returns every chunk that could pass, so the
+list is every matching posting (and `total` is exact). Without one, the top-k chunk fetch widens
+until enough postings are final: since penalties only lower a score, a posting whose adjusted
+score is at least the k-th raw score cannot be overtaken by a chunk not yet fetched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from index.embedder import Vectors
+from index.loaded import LoadedIndex
+from search.ranking import PostingScore, RankingConfig, best_chunk_per_posting
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+MIN_FETCH = 256
+
+
+def dense_postings(
+    index: LoadedIndex,
+    query: Vectors,
+    allowed_chunks: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    needed: int,
+) -> tuple[list[PostingScore], bool]:
+    """Postings best first by adjusted best-chunk score, and whether the list is complete
+    (every allowed posting above `min_score`, or every allowed posting at all)."""
+    store, chunk_pid = index.store, index.catalog.chunk_pid
+    if config.min_score > 0:
+        scores, ids = store.range_search(query, config.min_score, allowed_chunks)
+        adjusted = scores - penalties[ids]
+        keep = adjusted >= config.min_score
+        return best_chunk_per_posting(adjusted[keep], ids[keep], chunk_pid), True
+    available = store.size if allowed_chunks is None else len(allowed_chunks)
+    k = min(available, max(4 * needed, MIN_FETCH))
+    while True:
+        scores, ids = store.search(query, k, allowed_chunks)
+        ranked = best_chunk_per_posting(scores - penalties[ids], ids, chunk_pid)
+        if k >= available:
+            return ranked, True
+        floor = float(scores[-1]) if len(scores) else float("-inf")
+        final = [r for r in ranked if r.score >= floor]
+        if len(final) >= needed:
+            return final, False
+        k = min(available, k * 4)
+
+
+def best_chunks(
+    index: LoadedIndex, query: Vectors, pids: list[int], penalties: FloatArray
+) -> dict[int, tuple[int, float, float]]:
+    """For each posting, its best chunk by adjusted score: (chunk id, adjusted, raw cosine).
+    Exact over all of the posting's chunks, for the results on one page."""
+    if not pids:
+        return {}
+    chunk_ids = index.catalog.chunk_ids(np.array(pids, dtype=np.int64))
+    raw = np.asarray(index.store.vectors[chunk_ids] @ query, dtype=np.float32)
+    adjusted = raw - penalties[chunk_ids]
+    best: dict[int, tuple[int, float, float]] = {}
+    for chunk_id, adj, cos in zip(chunk_ids.tolist(), adjusted.tolist(), raw.tolist(), strict=True):
+        pid = int(index.catalog.chunk_pid[chunk_id])
+        if pid not in best or adj > best[pid][1]:
+            best[pid] = (chunk_id, adj, cos)
+    return best

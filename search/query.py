@@ -1,0 +1,41 @@
+"""Prepare a query: long text split into parts the model reads whole, then one vector.
+
+all-MiniLM-L6-v2 reads 256 word pieces and silently drops the rest, so a pasted résumé would
+be judged on its first paragraph. Long text is split at paragraph and sentence boundaries,
+each part embedded, and the normalized mean used: every part counts, none is cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import SPECIAL_TOKENS, split_text
+from index.embedder import Embedder, Vectors
+from index.keywords import query_terms
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    text: str
+    parts: tuple[str, ...]
+    terms: tuple[str, ...]  # content words for the keyword side and highlighting
+    vector: Vectors
+
+
+def split_query(text: str, embedder: Embedder) -> list[str]:
+    budget = embedder.max_tokens - SPECIAL_TOKENS
+    return [part for part in split_text(text.strip(), embedder.count_tokens, budget) if part.strip()]
+
+
+def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
+    parts = split_query(text, embedder) or [text]
+    if len(parts) == 1:
+        vector = embedder.embed_query(parts[0])
+    else:
+        vectors = embedder.embed_documents(parts)
+        mean = vectors.mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        vector = (mean / norm if norm else vectors[0]).astype(np.float32)
+    return PreparedQuery(text, tuple(parts), tuple(query_terms(text)), vector)
