@@ -12,8 +12,14 @@ class LocationPublic(BaseModel):
     raw: str
     countries: list[str]
     cities: list[str]
+    regions: list[str]
     workplace: str
     worldwide: bool
+
+
+class ScoreParts(BaseModel):
+    dense: float | None = Field(description="cosine similarity of the best-matching chunk")
+    keyword: float | None = Field(description="BM25 of the posting; null when no query word matched")
 
 
 class SearchHitPublic(BaseModel):
@@ -27,10 +33,14 @@ class SearchHitPublic(BaseModel):
     languages: list[str]
     url: str | None
     updated_at: str | None
-    score: float | None = Field(description="cosine similarity of the best chunk; null when listing without q")
+    score: float | None = Field(description="the score results are ordered by; null when listing without q")
     section: str | None = Field(description="heading of the best-matching section")
     section_kind: str | None
     snippet: str
+    highlights: list[tuple[int, int]] = Field(description="[start, end) offsets of query words in the snippet")
+    matched_terms: list[str]
+    score_parts: ScoreParts
+    matched_filters: dict[str, list[str]] = Field(description="per filtered field, the values this posting matched")
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SearchHitPublic:
@@ -40,6 +50,13 @@ class SearchHitPublic(BaseModel):
             section=hit.section,
             section_kind=None if hit.section_kind is None else hit.section_kind.value,
             snippet=hit.snippet,
+            highlights=list(hit.highlights),
+            matched_terms=list(hit.matched_terms),
+            score_parts=ScoreParts(
+                dense=None if hit.dense_score is None else round(hit.dense_score, 6),
+                keyword=None if hit.keyword_score is None else round(hit.keyword_score, 6),
+            ),
+            matched_filters=hit.matched_filters,
         )
 
 
@@ -61,6 +78,7 @@ class SearchResponse(BaseModel):
     limit: int
     offset: int
     index_version: str
+    query_parts: int = Field(description="how many parts a long q was split into so the model reads all of it")
     stages_ms: dict[str, float]
     took_ms: float
 
@@ -123,6 +141,7 @@ def _summary_fields(posting: PostingSummary) -> dict[str, object]:
             raw=loc.raw,
             countries=list(loc.countries),
             cities=list(loc.cities),
+            regions=list(loc.regions),
             workplace=loc.workplace.value,
             worldwide=loc.worldwide,
         ),

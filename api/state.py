@@ -9,6 +9,7 @@ from index.embedder import Embedder
 from index.errors import IndexNotFoundError, JobSearchError
 from index.loaded import open_index
 from index.settings import Settings
+from search.ranking import RankingConfig
 from search.service import SearchService
 
 log = logging.getLogger("jobsearch.api")
@@ -31,7 +32,7 @@ class AppState:
             log.log(level, "index not loaded: %s", exc)
             return
         if self.service is None:
-            self.service = SearchService(self.embedder, index)
+            self.service = SearchService(self.embedder, index, RankingConfig.from_settings(self.settings))
         else:
             self.service.swap(index)
         self.load_error = None

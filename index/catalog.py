@@ -41,6 +41,7 @@ CREATE TABLE postings (
     worldwide INTEGER NOT NULL,
     countries TEXT NOT NULL,
     cities TEXT NOT NULL,
+    regions TEXT NOT NULL,
     languages TEXT NOT NULL,
     chunk_start INTEGER NOT NULL,
     chunk_end INTEGER NOT NULL
@@ -83,6 +84,10 @@ def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
         rows.append(("country", code.casefold(), country_name(code)))
     for city in posting.location.cities:
         rows.append(("city", city.casefold(), city))
+    for region in posting.location.regions:
+        rows.append(("region", region.casefold(), region))
+    if posting.location.worldwide:
+        rows.append(("worldwide", "yes", "Anywhere in the world"))
     if posting.location.workplace is not Workplace.UNKNOWN:
         rows.append(
             ("workplace", posting.location.workplace.value, posting.location.workplace.value)
@@ -108,7 +113,7 @@ def write_catalog(
             company_lines = boilerplate.get(company_key(posting.company), set())
             loc = posting.location
             db.execute(
-                "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     pid,
                     posting.id,
@@ -123,6 +128,7 @@ def write_catalog(
                     int(loc.worldwide),
                     json.dumps(loc.countries),
                     json.dumps(loc.cities),
+                    json.dumps(loc.regions),
                     json.dumps(posting.languages),
                     next_chunk,
                     next_chunk + len(chunks),
@@ -278,7 +284,7 @@ class Catalog:
             marks = ",".join("?" * len(pids))
             rows = db.execute(
                 "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace, worldwide,"
-                f" countries, cities, languages FROM postings WHERE pid IN ({marks})",
+                f" countries, cities, regions, languages FROM postings WHERE pid IN ({marks})",
                 [int(p) for p in pids],
             ).fetchall()
         finally:
@@ -350,12 +356,14 @@ def _summary(row: tuple[object, ...]) -> PostingSummary:
         worldwide,
         countries,
         cities,
+        regions,
         languages,
     ) = row
     location = Location(
         raw=str(raw),
         countries=tuple(json.loads(str(countries))),
         cities=tuple(json.loads(str(cities))),
+        regions=tuple(json.loads(str(regions))),
         workplace=Workplace(str(workplace)),
         worldwide=bool(worldwide),
     )

@@ -5,7 +5,7 @@ common English name first, then the spellings employers paste in: ISO's formal n
 Democratic Republic of the", "Virgin Islands, British"), native names ("Deutschland", "México"),
 abbreviations ("USA", "U.K."). The second column is a coarse region (EU Europe, ME Middle East,
 AS rest of Asia, AF Africa, NA US/Canada, LA Latin America and the Caribbean, OC Oceania, AN
-Antarctic) used only to expand region *filters* such as "Europe" or "LATAM" into country codes.
+Antarctic): it decides which countries each region ("Europe", "LATAM", ...) covers.
 
 Lookups take folded keys (see `fold`): lower case, no accents, one kind of apostrophe.
 """
@@ -400,10 +400,10 @@ SV San Salvador
 GT Guatemala City
 PA Panama City
 """
-# regions name no country in a posting's location; as filters they expand to their countries
-REGIONS: dict[
-    str, frozenset[str]
-] = {}  # folded name -> region codes from the table's second column
+# Each line: the coarse region codes a region covers, then its names. The first name of the first
+# line with a given set of codes is the region's canonical name ("Europe", "EMEA", "LATAM", ...);
+# every other name on such lines is an alias of it. Sub-regions ("DACH", "Nordics", "Western
+# Europe", "South America") have no table of their own: they read as their coarse region.
 _REGION_NAMES = """
 EU Europe|EU|European Union|EEA|Nordics|Scandinavia|DACH|Benelux|CET|CEE|Eastern Europe
 EU Western Europe
@@ -471,7 +471,13 @@ for _code, _entries in _rows(_CITIES):
         _aliases = _entry.split("=")
         CITIES.update({fold(alias): (_aliases[0], _code) for alias in _aliases})
 
+REGION_NAMES: dict[str, str] = {}  # folded name or alias -> canonical name ("amer" -> "Americas")
+REGION_COUNTRIES: dict[str, tuple[str, ...]] = {}  # canonical name -> its ISO codes, sorted
+_canonical: dict[frozenset[str], str] = {}  # coarse region codes -> canonical name
 for _line in _REGION_NAMES.strip().splitlines():
     _codes, _rest = _line.split(" ", 1)
-    for _name in _rest.split("|"):
-        REGIONS[fold(_name)] = frozenset(_codes.split(","))
+    _areas = frozenset(_codes.split(","))
+    _names = _rest.split("|")
+    _region = _canonical.setdefault(_areas, _names[0])
+    REGION_COUNTRIES[_region] = tuple(sorted(c for c, a in COUNTRY_REGION.items() if a in _areas))
+    REGION_NAMES.update({fold(_name): _region for _name in _names})

@@ -18,6 +18,7 @@ import numpy as np
 from index.embedder import Vectors
 
 CACHE_FILE = "embedding-cache.sqlite"
+COMMIT_EVERY = 2048  # texts embedded between commits
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,18 @@ class EmbeddingCache:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         missing_rows = [i for i, key in enumerate(keys) if key not in found]
         unique_missing = list(dict.fromkeys(keys[i] for i in missing_rows))
-        if unique_missing:
-            first_row = {}
-            for i in missing_rows:
-                first_row.setdefault(keys[i], i)
-            fresh = embed_missing([texts[first_row[k]] for k in unique_missing])
+        first_row: dict[bytes, int] = {}
+        for i in missing_rows:
+            first_row.setdefault(keys[i], i)
+        for start in range(0, len(unique_missing), COMMIT_EVERY):
+            block = unique_missing[start : start + COMMIT_EVERY]
+            fresh = embed_missing([texts[first_row[k]] for k in block])
             self._db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in zip(unique_missing, fresh, strict=True)],
+                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in zip(block, fresh, strict=True)],
             )
-            self._db.commit()
-            found.update({k: np.asarray(v, dtype=np.float32) for k, v in zip(unique_missing, fresh, strict=True)})
+            self._db.commit()  # an interrupted build keeps what it embedded
+            found.update({k: np.asarray(v, dtype=np.float32) for k, v in zip(block, fresh, strict=True)})
         for i, key in enumerate(keys):
             out[i] = found[key]
         return out, CacheStats(hits=len(texts) - len(missing_rows), misses=len(missing_rows))

@@ -9,12 +9,29 @@ the" and "New Mexico" are not read as "Congo" and "Mexico". Then:
   California, so US; "Toronto, ON" is Ontario; "Berlin, DE" is Germany. Alone, a code counts only
   when it cannot be a US state or Canadian province ("MX", "NZ"); a lone "CA" is ignored.
 - An unknown name before ", <state/country>" is a city: "Pittsburgh, PA" → Pittsburgh, US.
-- Regions ("Europe", "EMEA", "LATAM", "APAC", "North America") add no country: `Location` has no
-  field for them, and listing every country of EMEA would claim more than the employer did. As
-  *filters* they expand to their countries (`resolve_location_filter`).
+- Regions go to `Location.regions` under their canonical names, in order of appearance: "Europe",
+  "EMEA", "Middle East", "Africa", "Asia", "APAC", "Oceania", "North America", "LATAM",
+  "Americas" (aliases such as "Latin America", "AMER", "EU", "DACH" read as one of these; see
+  `index.countries`). They add no country: listing every country of EMEA would claim more than
+  the employer did.
 - Workplace: the most flexible option named wins (remote > hybrid > on-site), since "Hybrid or
   Remote" is open to remote candidates; with none named, the ATS hint; "Anywhere"/"Worldwide" with
   no country or region is remote and `worldwide`.
+
+Location *filters* (`resolve_location_filter`) mean "jobs a person in that place can take". A
+posting is filed under ("country", code), ("city", name), ("region", name) and ("workplace", ...)
+keys, plus ("worldwide", "yes") when open to anyone anywhere (values casefolded), and a filter
+matches a posting sharing any of its `facet_keys()`:
+
+- a country matches postings in that country, in any region containing it (`regions_containing`)
+  and worldwide ones: "germany" -> ("country", "de"), ("region", "emea"), ("region", "europe"),
+  ("worldwide", "yes");
+- a region matches postings open to some place in it: the region itself, every region
+  overlapping it (a person in Europe can take an EMEA job, and an EMEA filter finds Europe jobs),
+  each of its countries, and worldwide postings;
+- a city matches only postings naming that city: someone filtering by a city wants that city, not
+  every remote job in its country;
+- a workplace ("remote", "hybrid", "on-site") matches that workplace only.
 """
 
 from __future__ import annotations
@@ -28,15 +45,15 @@ from index.countries import (
     CITIES,
     COUNTRY_ALIASES,
     COUNTRY_NAMES,
-    COUNTRY_REGION,
-    REGIONS,
+    REGION_COUNTRIES,
+    REGION_NAMES,
     SUBDIVISIONS,
     US_STATES,
     fold,
 )
 from index.models import Location, Workplace
 
-_Place = tuple[str, str, str]  # (kind, country code or region name, city display name)
+_Place = tuple[str, str, str]  # (kind, country code or canonical region name, city display name)
 
 
 def _place(key: str) -> _Place | None:
@@ -48,8 +65,8 @@ def _place(key: str) -> _Place | None:
         return ("country", COUNTRY_ALIASES[key], "")
     if key in SUBDIVISIONS:
         return ("subdivision", SUBDIVISIONS[key], "")
-    if key in REGIONS:
-        return ("region", key, "")
+    if key in REGION_NAMES:
+        return ("region", REGION_NAMES[key], "")
     return None
 
 
@@ -59,7 +76,7 @@ _SHORT_SPELLINGS = (
 )
 _SHORT_SPELLINGS += " ANZ NSW NYC SF CDMX"
 _SHORT = {s: p for s in _SHORT_SPELLINGS.split() if (p := _place(fold(s))) is not None}
-_LONG_NAMES = {*CITIES, *COUNTRY_ALIASES, *SUBDIVISIONS, *REGIONS} - {fold(s) for s in _SHORT}
+_LONG_NAMES = {*CITIES, *COUNTRY_ALIASES, *SUBDIVISIONS, *REGION_NAMES} - {fold(s) for s in _SHORT}
 _NAMES_RE = re.compile(
     r"(?<!\w)(?:"
     + "|".join(map(re.escape, sorted(_LONG_NAMES, key=len, reverse=True)))
@@ -98,8 +115,14 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code.upper(), code)
 
 
+def regions_containing(code: str) -> tuple[str, ...]:
+    """Canonical names of the regions that include a country, sorted: "DE" -> ("EMEA", "Europe")."""
+    code = code.upper()
+    return tuple(sorted(name for name, members in REGION_COUNTRIES.items() if code in members))
+
+
 def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UNKNOWN) -> Location:
-    """Countries (in order of appearance), cities and workplace read from a free-text location."""
+    """Countries, cities and regions (each in order of appearance) and workplace from free text."""
     text = (raw or "").strip()
     if not text:
         return Location(raw="", workplace=workplace_hint)
@@ -107,7 +130,7 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
     matches = _find_places(text, folded)
     countries: list[str] = []
     cities: dict[str, str] = {}  # casefolded -> first spelling, in order of appearance
-    has_region = False
+    regions: dict[str, None] = {}  # canonical names, in order of appearance
     prev: _Place | None = None  # the previous match
     prev_end = 0  # where it ended
     for i, (start, end, place) in enumerate(matches):
@@ -124,7 +147,7 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
             # "Toronto, ON": the qualifier that follows names the country
             countries.append("" if qualified else code)
         elif kind == "region":
-            has_region = True
+            regions[code] = None
         else:
             unknown = None if after_city else _city_before(text, start, prev_end, prev)
             city_country = prev[1] if after_city and prev is not None else ""
@@ -141,11 +164,12 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
                 cities.setdefault(unknown.casefold(), unknown)
             countries.append(code)
         prev_end, prev = end, place
-    worldwide = bool(_WORLDWIDE.search(folded)) and not (any(countries) or cities or has_region)
+    worldwide = bool(_WORLDWIDE.search(folded)) and not (any(countries) or cities or regions)
     return Location(
         raw=text,
         countries=tuple(dict.fromkeys(c for c in countries if c)),
         cities=tuple(cities.values()),
+        regions=tuple(regions),
         workplace=_workplace(folded, worldwide) or workplace_hint,
         worldwide=worldwide,
     )
@@ -153,17 +177,42 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
 
 @dataclass(frozen=True)
 class LocationFilter:
-    """What a location filter matches: a country, a city, a workplace, or a region's countries."""
+    """A resolved location filter: a country, a city, a workplace or a region (see module doc)."""
 
     kind: Literal["country", "city", "workplace", "region"]
-    value: str  # ISO code, casefolded city display name, Workplace value, or folded region name
+    value: str  # ISO code, casefolded city display name, Workplace value, or canonical region name
     countries: tuple[str, ...] = ()  # a region's countries
 
     def facet_keys(self) -> list[tuple[str, str]]:
-        """(field, value) keys as the catalog files them: ("country", "us"), ("city", "berlin")."""
+        """(field, value) keys as the catalog files them; a posting under any of them matches.
+
+        "germany" -> ("country", "de"), ("region", "emea"), ("region", "europe"), ("worldwide",
+        "yes"); "Berlin" -> ("city", "berlin") alone; "remote" -> ("workplace", "remote").
+        """
+        if self.kind == "country":
+            regions = regions_containing(self.value)
+            return [
+                ("country", self.value.casefold()),
+                *(("region", region.casefold()) for region in regions),
+                _WORLDWIDE_KEY,
+            ]
         if self.kind == "region":
-            return [("country", code.casefold()) for code in self.countries]
+            members = set(self.countries)
+            overlapping = [
+                region
+                for region, countries in REGION_COUNTRIES.items()
+                if region != self.value and members.intersection(countries)
+            ]
+            return [
+                ("region", self.value.casefold()),
+                *(("region", region.casefold()) for region in sorted(overlapping)),
+                *(("country", code.casefold()) for code in self.countries),
+                _WORLDWIDE_KEY,
+            ]
         return [(self.kind, self.value.casefold())]
+
+
+_WORLDWIDE_KEY = ("worldwide", "yes")
 
 
 def resolve_location_filter(value: str) -> LocationFilter:
@@ -194,10 +243,7 @@ def resolve_location_filter(value: str) -> LocationFilter:
     if kind == "city":
         return LocationFilter("city", display.casefold())
     if kind == "region":
-        members = tuple(
-            sorted(c for c, region in COUNTRY_REGION.items() if region in REGIONS[code])
-        )
-        return LocationFilter("region", code, members)
+        return LocationFilter("region", code, REGION_COUNTRIES[code])
     return LocationFilter("country", code)
 
 

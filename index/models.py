@@ -48,6 +48,7 @@ class Location:
     raw: str
     countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2 codes, e.g. ("US", "CA")
     cities: tuple[str, ...] = ()  # display names, e.g. ("Berlin",)
+    regions: tuple[str, ...] = ()  # canonical region names, e.g. ("Europe",), ("EMEA", "LATAM")
     workplace: Workplace = Workplace.UNKNOWN
     worldwide: bool = False  # "Anywhere in the World"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
     max_offset: int = 10_000
     max_query_chars: int = 20_000  # a pasted résumé fits; longer is a 422
     max_filter_values: int = 50  # values per filter field in one request
+
+    # Ranking (search.ranking.RankingConfig); defaults chosen on the dev set, see README.
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    rrf_k: int = 60
+    candidates: int = 200
+    context_penalty: float = 0.05
+    boilerplate_penalty: float = 0.10
+    min_score: float = 0.0
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -52,6 +52,21 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     _index_option(search, settings)
     search.set_defaults(run=run_search)
 
+    evaluate = commands.add_parser("evaluate", help="score ranking configurations on judged queries")
+    evaluate.add_argument("--queries", type=Path, required=True, help="TSV: qid<TAB>query")
+    evaluate.add_argument("--qrels", type=Path, required=True, help="TREC qrels: qid 0 posting_id grade")
+    evaluate.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="NAME[:field=value,...]",
+        help="a ranking configuration (repeatable): dense, bm25, default, or overrides of the default",
+    )
+    evaluate.add_argument("--markdown", type=Path, help="write the table here as Markdown")
+    evaluate.add_argument("--json", type=Path, help="write the scores here as JSON")
+    _index_option(evaluate, settings)
+    evaluate.set_defaults(run=run_evaluate)
+
     serve = commands.add_parser("serve", help="serve the HTTP API")
     _index_option(serve, settings)
     serve.add_argument("--host", default=settings.host)
@@ -115,10 +130,11 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from index.embedder import SentenceTransformerEmbedder
     from index.loaded import open_index
     from search.filters import Filters
+    from search.ranking import RankingConfig
     from search.service import SearchRequest, SearchService
 
     embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
-    service = SearchService(embedder, open_index(args.index, settings.model))
+    service = SearchService(embedder, open_index(args.index, settings.model), RankingConfig.from_settings(settings))
     request = SearchRequest(args.query, Filters(tuple(args.team), tuple(args.location), tuple(args.language)),
                             limit=args.limit, offset=args.offset)
     result = service.search(request)
@@ -138,6 +154,38 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"     {facets}")
         if hit.section is not None:
             print(f"     matched: {hit.section or '(intro)'} — {hit.snippet[:160]}")
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embedder import SentenceTransformerEmbedder
+    from index.loaded import open_index
+    from search.evaluation import evaluate, load_qrels, load_queries, render_markdown, reports_to_json
+    from search.ranking import RankingConfig, parse_config
+    from search.service import SearchRequest, SearchService
+
+    queries, qrels = load_queries(args.queries), load_qrels(args.qrels)
+    default = RankingConfig.from_settings(settings)
+    try:
+        configs = [parse_config(spec, default) for spec in args.config or ["dense", "bm25", "default"]]
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
+    service = SearchService(embedder, open_index(args.index, settings.model), default)
+    service.search(SearchRequest("warm up", limit=1))
+    reports = []
+    for name, config in configs:
+        def run(query: str, config: RankingConfig = config) -> list[str]:
+            return [h.posting.id for h in service.search(SearchRequest(query, limit=50), config).hits]
+
+        reports.append(evaluate(name, run, queries, qrels))
+    table = render_markdown(reports)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table + "\n", encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(reports_to_json(reports), indent=2) + "\n", encoding="utf-8")
     return 0
 
 

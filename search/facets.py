@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.loaded import LoadedIndex
+from search.filters import location_keys
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,16 @@ def facet_counts(index: LoadedIndex) -> dict[str, list[FacetCount]]:
             for value, label, n in catalog.facet_counts(field)
         ]
 
-    countries = [FacetCount(value.upper(), label, n) for value, label, n in catalog.facet_counts("country")]
+    def as_filter(value: str, label: str) -> FacetCount:
+        """A country or region counted the way its filter matches: with the postings open to
+        it through a wider region or worldwide, so the count equals what a click returns."""
+        return FacetCount(value, label, len(catalog.pids_matching({"location": location_keys(value)})))
+
+    countries = [as_filter(value.upper(), label) for value, label, _ in catalog.facet_counts("country")]
+    regions = [as_filter(label, label) for _, label, _ in catalog.facet_counts("region")]
+    by_count = sorted(countries + regions, key=lambda f: (-f.count, f.label.casefold()))
     return {
         "team": counts("team", value_of_label=True),
-        "location": counts("workplace") + countries + counts("region", value_of_label=True)
-        + counts("city", value_of_label=True),
+        "location": counts("workplace") + by_count + counts("city", value_of_label=True),
         "language": counts("language", value_of_label=True),
     }

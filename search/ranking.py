@@ -9,13 +9,14 @@ so results are stable across FAISS and numpy scoring paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from index.models import SectionKind
+from index.settings import Settings
 
 CONTEXT_KINDS = (SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL)
 BOILERPLATE_SHARE = 0.5  # a chunk at least this much boilerplate is boilerplate
@@ -45,11 +46,40 @@ class RankingConfig:
     def with_overrides(self, **changes: object) -> RankingConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RankingConfig:
+        return cls(
+            dense_weight=settings.dense_weight,
+            keyword_weight=settings.keyword_weight,
+            fusion=settings.fusion,
+            rrf_k=settings.rrf_k,
+            candidates=settings.candidates,
+            context_penalty=settings.context_penalty,
+            boilerplate_penalty=settings.boilerplate_penalty,
+            min_score=settings.min_score,
+        )
+
 
 PRESETS: dict[str, RankingConfig] = {
     "dense": RankingConfig(keyword_weight=0.0, context_penalty=0.0, boilerplate_penalty=0.0),
     "bm25": RankingConfig(dense_weight=0.0),
 }
+
+
+def parse_config(spec: str, default: RankingConfig) -> tuple[str, RankingConfig]:
+    """'NAME' or 'NAME:field=value,...' → a named configuration. NAME is a preset (dense, bm25)
+    or anything else for the default; the fields override it ("rrf:rrf_k=30,min_score=0.2")."""
+    name, _, overrides = spec.partition(":")
+    config = PRESETS.get(name, default)
+    types = {f.name: f.type for f in fields(RankingConfig)}
+    changes: dict[str, object] = {}
+    for item in filter(None, overrides.split(",")):
+        key, sep, value = item.partition("=")
+        if not sep or key not in types:
+            raise ValueError(f"bad ranking override {item!r}; fields: {', '.join(types)}")
+        kind = str(types[key])
+        changes[key] = int(value) if kind == "int" else float(value) if kind == "float" else value
+    return name, replace(config, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ def _run(request: Request, service: SearchService, parsed: SearchRequest) -> Sea
         limit=parsed.limit,
         offset=parsed.offset,
         index_version=result.index_version,
+        query_parts=result.query_parts,
         stages_ms=result.stages_ms,
         took_ms=took_ms(request),
     )

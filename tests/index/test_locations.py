@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.countries import COUNTRY_NAMES
+from index.countries import COUNTRY_NAMES, REGION_COUNTRIES
 from index.locations import (
     LocationFilter,
     country_name,
     normalize_location,
+    regions_containing,
     resolve_location_filter,
 )
 from index.models import Location, Workplace
@@ -109,6 +110,62 @@ def test_normalize_location_hint_only_when_text_is_silent() -> None:
     assert normalize_location("Berlin (On-site)", Workplace.REMOTE).workplace is S
 
 
+@pytest.mark.parametrize(
+    ("raw", "regions", "countries", "workplace"),
+    [
+        ("Remote - Europe", ("Europe",), (), R),
+        ("Remote (EMEA)", ("EMEA",), (), R),
+        ("LATAM", ("LATAM",), (), U),
+        ("Latin America Only", ("LATAM",), (), U),
+        ("Anywhere (LATAM)", ("LATAM",), (), R),
+        ("Remote - Amer, Remote - EMEA", ("Americas", "EMEA"), (), R),
+        ("Northern America, LATAM", ("North America", "LATAM"), (), U),
+        ("Remote - APAC", ("APAC",), (), R),
+        ("EMEA, UK", ("EMEA",), ("GB",), U),
+        ("Remote, EU", ("Europe",), (), R),
+        ("Europe, EMEA, europe", ("Europe", "EMEA"), (), U),
+        ("Berlin, DE", (), ("DE",), U),
+        ("Remote", (), (), R),
+    ],
+)
+def test_normalize_location_regions(
+    raw: str, regions: tuple[str, ...], countries: tuple[str, ...], workplace: Workplace
+) -> None:
+    """Regions by canonical name, in order of appearance, once each; they add no country."""
+    location = normalize_location(raw)
+    assert (location.regions, location.countries, location.workplace) == (
+        regions,
+        countries,
+        workplace,
+    )
+    assert not location.worldwide
+
+
+@pytest.mark.parametrize(
+    ("code", "regions"),
+    [
+        ("DE", ("EMEA", "Europe")),
+        ("de", ("EMEA", "Europe")),
+        ("US", ("Americas", "North America")),
+        ("BR", ("Americas", "LATAM")),
+        ("JP", ("APAC", "Asia")),
+        ("AE", ("Asia", "EMEA", "Middle East")),
+        ("AQ", ()),
+        ("XX", ()),
+    ],
+)
+def test_regions_containing(code: str, regions: tuple[str, ...]) -> None:
+    assert regions_containing(code) == regions
+
+
+def test_regions_containing_agrees_with_region_filters() -> None:
+    for code in COUNTRY_NAMES:
+        for region in regions_containing(code):
+            assert code in resolve_location_filter(region).countries
+    for region, countries in REGION_COUNTRIES.items():
+        assert all(region in regions_containing(code) for code in countries)
+
+
 def test_normalize_location_keeps_order_of_a_long_iso_list() -> None:
     raw = "Albania,Andorra,Austria,Bosnia and Herzegovina,Isle of Man,Åland Islands"
     assert normalize_location(raw).countries == ("AL", "AD", "AT", "BA", "IM", "AX")
@@ -142,9 +199,78 @@ def test_resolve_location_filter_values(value: str, expected: LocationFilter) ->
 
 
 def test_resolve_location_filter_facet_keys_match_catalog_shape() -> None:
-    assert resolve_location_filter("usa").facet_keys() == [("country", "us")]
+    assert resolve_location_filter("usa").facet_keys() == [
+        ("country", "us"),
+        ("region", "americas"),
+        ("region", "north america"),
+        ("worldwide", "yes"),
+    ]
     assert resolve_location_filter("Berlin").facet_keys() == [("city", "berlin")]
     assert resolve_location_filter("remote").facet_keys() == [("workplace", "remote")]
+
+
+def test_country_filter_takes_its_regions_and_worldwide() -> None:
+    assert resolve_location_filter("germany").facet_keys() == [
+        ("country", "de"),
+        ("region", "emea"),
+        ("region", "europe"),
+        ("worldwide", "yes"),
+    ]
+
+
+def test_region_filter_takes_itself_overlapping_regions_countries_and_worldwide() -> None:
+    keys = resolve_location_filter("Europe").facet_keys()
+    assert keys[0] == ("region", "europe")
+    assert {("region", "emea"), ("country", "de"), ("country", "fr"), ("worldwide", "yes")} <= set(
+        keys
+    )
+    assert ("country", "us") not in keys and ("region", "latam") not in keys
+    latam = set(resolve_location_filter("Latin America").facet_keys())
+    assert {("region", "latam"), ("region", "americas"), ("country", "br")} <= latam
+    assert ("region", "north america") not in latam and ("country", "us") not in latam
+    emea = set(resolve_location_filter("EMEA").facet_keys())
+    assert {("region", "europe"), ("region", "africa"), ("region", "middle east")} <= emea
+
+
+@pytest.mark.parametrize("value", ["Berlin", "new york", "Springfield"])
+def test_city_filter_is_only_the_city(value: str) -> None:
+    assert resolve_location_filter(value).facet_keys() == [("city", value.strip().casefold())]
+
+
+def _filed_under(location: Location) -> set[tuple[str, str]]:
+    """The keys the catalog files a posting's location under (mirrors index.catalog)."""
+    keys = {("country", code.casefold()) for code in location.countries}
+    keys |= {("city", city.casefold()) for city in location.cities}
+    keys |= {("region", region.casefold()) for region in location.regions}
+    keys.add(("workplace", location.workplace.value))
+    if location.worldwide:
+        keys.add(("worldwide", "yes"))
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("raw", "matching", "not_matching"),
+    [
+        (
+            "Remote - Europe",
+            ["germany", "UK", "Europe", "EMEA", "remote"],
+            ["usa", "Berlin", "LATAM"],
+        ),
+        ("Remote (EMEA)", ["germany", "Europe", "Africa", "UAE"], ["usa", "APAC", "Berlin"]),
+        ("LATAM", ["Brazil", "mexico", "Americas", "LATAM"], ["usa", "Europe", "Sao Paulo"]),
+        ("Worldwide", ["germany", "usa", "Europe", "APAC", "remote"], ["Berlin", "hybrid"]),
+        ("Berlin, DE", ["germany", "Europe", "EMEA", "Berlin"], ["France", "London", "remote"]),
+        ("Remote, US", ["usa", "North America", "Americas"], ["canada", "LATAM", "Europe"]),
+    ],
+)
+def test_location_filter_means_jobs_a_person_there_can_take(
+    raw: str, matching: list[str], not_matching: list[str]
+) -> None:
+    filed = _filed_under(normalize_location(raw))
+    for value in matching:
+        assert filed & set(resolve_location_filter(value).facet_keys()), value
+    for value in not_matching:
+        assert not filed & set(resolve_location_filter(value).facet_keys()), value
 
 
 def test_resolve_location_filter_region_expands_to_countries() -> None:
@@ -154,6 +280,8 @@ def test_resolve_location_filter_region_expands_to_countries() -> None:
     assert "US" not in latam.countries
     assert ("country", "br") in latam.facet_keys()
     assert {"DE", "GB", "FR"} <= set(resolve_location_filter("Europe").countries)
+    assert resolve_location_filter("latin america") == latam  # aliases resolve to the canonical
+    assert resolve_location_filter("EMEA region").value == "EMEA"
 
 
 @pytest.mark.parametrize("value", ["", "   ", "\t\n"])
@@ -191,6 +319,7 @@ def test_normalize_location_real_corpus_coverage() -> None:
 
 _PIECES = st.sampled_from(
     ["US", "CA", "Remote", "Georgia", ", ", ",", " - ", "(", ")", "New York", "NY", "Congo", "  "]
+    + ["EMEA", "Europe", "LATAM", "Worldwide"]
 )
 
 
@@ -200,7 +329,9 @@ def test_normalize_location_never_raises(raw: str) -> None:
     assert location.raw == raw.strip()
     assert all(code in COUNTRY_NAMES for code in location.countries)
     assert len(set(location.countries)) == len(location.countries)
-    assert not (location.worldwide and location.countries)
+    assert all(region in REGION_COUNTRIES for region in location.regions)
+    assert len(set(location.regions)) == len(location.regions)
+    assert not (location.worldwide and (location.countries or location.regions))
 
 
 @given(st.text(max_size=30))
