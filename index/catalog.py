@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.boilerplate import CompanyLines, boilerplate_share, company_key
-from index.keywords import KEYWORD_SCHEMA, keyword_row, keyword_search
+from index.keywords import COLUMN_WEIGHTS, KEYWORD_SCHEMA, keyword_row, keyword_search
 from index.locations import country_name
 from index.models import Chunk, Location, Posting, Section, SectionKind, Workplace
 
@@ -236,11 +236,17 @@ class Catalog:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
-    def keyword_search(self, terms: Sequence[str], limit: int, allowed: IntArray | None = None) -> tuple[IntArray, npt.NDArray[np.float32]]:
+    def keyword_search(
+        self,
+        terms: Sequence[str],
+        limit: int,
+        allowed: IntArray | None = None,
+        weights: tuple[float, float, float] = COLUMN_WEIGHTS,
+    ) -> tuple[IntArray, npt.NDArray[np.float32]]:
         """Postings by BM25 over title, job text and (weighted down) company context."""
         db = self._connect()
         try:
-            return keyword_search(db, terms, limit, allowed)
+            return keyword_search(db, terms, limit, allowed, weights)
         finally:
             db.close()
 

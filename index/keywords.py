@@ -80,13 +80,14 @@ def keyword_search(
     terms: Sequence[str],
     limit: int,
     allowed: npt.NDArray[np.int64] | None = None,
+    weights: tuple[float, float, float] = COLUMN_WEIGHTS,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """Best postings by BM25 (higher is better), among `allowed` pids when given: exact, since
     the filter applies inside the query, before the limit."""
     if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
-    sql = f"SELECT rowid, -bm25(posting_text, {weights}) AS score FROM posting_text WHERE posting_text MATCH ?"
+    columns = ", ".join(str(float(w)) for w in weights)
+    sql = f"SELECT rowid, -bm25(posting_text, {columns}) AS score FROM posting_text WHERE posting_text MATCH ?"
     params: list[object] = [fts_query(terms)]
     if allowed is not None:
         sql += " AND rowid IN (SELECT value FROM json_each(?))"

@@ -26,14 +26,22 @@ class Filters:
 
 def facet_conditions(filters: Filters) -> dict[str, list[FacetKey]]:
     """Groups of facet keys: a posting must match one key of every group."""
-    conditions: dict[str, list[FacetKey]] = {}
+    return {
+        field: list(dict.fromkeys(key for keys in by_value.values() for key in keys))
+        for field, by_value in keys_by_value(filters).items()
+    }
+
+
+def keys_by_value(filters: Filters) -> dict[str, dict[str, list[FacetKey]]]:
+    """For each filtered field, each value the caller gave and the facet keys it stands for."""
+    out: dict[str, dict[str, list[FacetKey]]] = {}
     if filters.teams:
-        conditions["team"] = [("team", _clean("team", v).casefold()) for v in filters.teams]
+        out["team"] = {v: [("team", _clean("team", v).casefold())] for v in filters.teams}
     if filters.locations:
-        conditions["location"] = [key for v in filters.locations for key in location_keys(v)]
+        out["location"] = {v: location_keys(v) for v in filters.locations}
     if filters.languages:
-        conditions["language"] = [("language", language_key(v)) for v in filters.languages]
-    return conditions
+        out["language"] = {v: [("language", language_key(v))] for v in filters.languages}
+    return out
 
 
 def language_key(value: str) -> str:

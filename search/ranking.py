@@ -34,6 +34,13 @@ class RankingConfig:
     context_penalty: float = 0.05  # subtracted from about-us, benefits and legal chunks
     boilerplate_penalty: float = 0.10  # subtracted from chunks that are company boilerplate
     min_score: float = 0.0  # best-chunk cosine below which a posting is no match (0: off)
+    title_weight: float = 3.0  # BM25 column weights: title, job text, company context
+    job_weight: float = 1.0
+    context_weight: float = 0.2
+
+    @property
+    def column_weights(self) -> tuple[float, float, float]:
+        return (self.title_weight, self.job_weight, self.context_weight)
 
     @property
     def uses_dense(self) -> bool:

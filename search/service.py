@@ -20,12 +20,13 @@ from index.loaded import LoadedIndex
 from index.models import Section, SectionKind
 from search.dense import best_chunks, dense_postings
 from search.errors import PostingNotFoundError
-from search.filters import Filters, facet_conditions
+from search.filters import Filters, facet_conditions, keys_by_value
 from search.query import PreparedQuery, prepare_query
 from search.ranking import FusedScore, RankingConfig, chunk_penalties, fuse
 from search.snippets import highlight_spans, make_snippet, term_matches
 
 IntArray = npt.NDArray[np.int64]
+FilterKeys = dict[str, dict[str, list[FacetKey]]]
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,12 @@ class SearchService:
         index = self._index
         stages: dict[str, float] = {}
         clock = time.perf_counter()
+        by_value = keys_by_value(request.filters)
         conditions = facet_conditions(request.filters)
         pids = index.catalog.pids_matching(conditions) if conditions else None
         stages["filter_ms"] = _ms(clock)
         if not request.query.strip():
-            return self._newest(index, pids, request, conditions, stages)
+            return self._newest(index, pids, request, by_value, stages)
 
         started = time.perf_counter()
         query = prepare_query(request.query, self.embedder)
@@ -112,7 +114,7 @@ class SearchService:
         if config.uses_keywords:
             started = time.perf_counter()
             keyword_pids, keyword_scores = index.catalog.keyword_search(
-                query.terms, max(needed, config.candidates), pids
+                query.terms, max(needed, config.candidates), pids, config.column_weights
             )
             stages["keyword_ms"] = _ms(started)
 
@@ -123,7 +125,7 @@ class SearchService:
         else:
             total = index.catalog.posting_count if pids is None else len(pids)
         page = fused[request.offset : needed]
-        hits = self._hydrate(index, page, query, penalties, conditions)
+        hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)
         return SearchResult(hits, total, complete, index.version, stages, len(query.parts))
 
@@ -146,7 +148,7 @@ class SearchService:
         index: LoadedIndex,
         pids: IntArray | None,
         request: SearchRequest,
-        conditions: dict[str, list[FacetKey]],
+        by_value: FilterKeys,
         stages: dict[str, float],
     ) -> SearchResult:
         if pids is None:
@@ -154,7 +156,7 @@ class SearchService:
         page = [int(p) for p in index.catalog.newest_first(pids)[request.offset : request.offset + request.limit]]
         summaries = index.catalog.summaries(page)
         hits = [
-            SearchHit(summaries[p], None, None, None, "", matched_filters=_matched(index, p, conditions))
+            SearchHit(summaries[p], None, None, None, "", matched_filters=_matched(index, p, by_value))
             for p in page
         ]
         return SearchResult(hits, len(pids), True, index.version, stages)
@@ -165,7 +167,7 @@ class SearchService:
         page: list[FusedScore],
         query: PreparedQuery,
         penalties: npt.NDArray[np.float32],
-        conditions: dict[str, list[FacetKey]],
+        by_value: FilterKeys,
     ) -> list[SearchHit]:
         pids = [f.pid for f in page]
         summaries = index.catalog.summaries(pids)
@@ -189,23 +191,27 @@ class SearchService:
                     matched_terms=matched,
                     dense_score=cosine,
                     keyword_score=fused.keyword,
-                    matched_filters=_matched(index, fused.pid, conditions),
+                    matched_filters=_matched(index, fused.pid, by_value),
                 )
             )
         return hits
 
 
-def _matched(index: LoadedIndex, pid: int, conditions: dict[str, list[FacetKey]]) -> dict[str, list[str]]:
-    """For each filtered field, the facet values this posting was let through by."""
-    out: dict[str, list[str]] = {}
-    for field_name, keys in conditions.items():
-        hits = [value for key in keys if pid in _as_set(index.catalog.facet_pids(key)) for value in [key[1]]]
-        out[field_name] = list(dict.fromkeys(hits))
-    return out
+def _matched(index: LoadedIndex, pid: int, by_value: FilterKeys) -> dict[str, list[str]]:
+    """For each filtered field, the caller's values this posting satisfied."""
+    return {
+        field_name: [
+            value
+            for value, keys in values.items()
+            if any(_contains(index.catalog.facet_pids(key), pid) for key in keys)
+        ]
+        for field_name, values in by_value.items()
+    }
 
 
-def _as_set(pids: IntArray) -> set[int]:
-    return set(pids.tolist())
+def _contains(sorted_pids: IntArray, pid: int) -> bool:
+    at = int(np.searchsorted(sorted_pids, pid))
+    return at < len(sorted_pids) and int(sorted_pids[at]) == pid
 
 
 def _ms(started: float) -> float:

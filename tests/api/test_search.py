@@ -109,3 +109,11 @@ def test_without_index_search_is_503_and_not_ready(tmp_path):
 def test_unknown_route_is_json_404(client):
     response = client.get("/v2/nothing")
     assert response.status_code == 404 and "detail" in response.json()
+
+
+def test_facet_counts_equal_what_the_filter_returns(client):
+    facets = client.get("/v1/facets").json()
+    for field in ("team", "location", "language"):
+        for facet in facets[field]:
+            body = client.get("/v1/search", params={field: facet["value"], "limit": 50}).json()
+            assert body["total"] == facet["count"], (field, facet)

@@ -181,7 +181,7 @@ def test_hit_explains_terms_and_filters(service):
         SearchRequest("kafka pipeline", Filters(teams=("data", "sales")), limit=3), RankingConfig()
     )
     hit = result.hits[0]
-    assert hit.matched_filters["team"] and set(hit.matched_filters["team"]) <= {"data", "sales"}
+    assert hit.matched_filters["team"] in (["data"], ["sales"])
     assert hit.matched_terms and set(hit.matched_terms) <= {"kafka", "pipeline"}
     for start, end in hit.highlights:
         assert hit.snippet[start:end].casefold().startswith(("kafka", "pipeline"))

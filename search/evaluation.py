@@ -1,0 +1,154 @@
+"""Offline relevance evaluation: judged queries in, nDCG@10, MRR@10, P@5 and Recall@50 out.
+
+The engine plugs in as a callable (query → ranked posting ids), so the same code scores any
+ranking configuration. Grades are 0, 1, 2 (TREC qrels); a result nobody judged counts as not
+relevant, and the share of the top 10 that is judged is reported beside every score, since a
+ranker that finds new good postings is under-rated by judgments pooled from other rankers; the
+condensed nDCG (unjudged results dropped, Sakai 2007) bounds that effect from the other side.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+Qrels = Mapping[str, Mapping[str, int]]
+METRICS = ("ndcg10", "mrr10", "p5", "recall50", "judged10", "ndcg10_condensed")
+
+
+def load_queries(path: Path) -> dict[str, str]:
+    """`qid<TAB>query` lines; blank lines and # comments skipped."""
+    queries: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        qid, sep, text = line.partition("\t")
+        if not sep or not qid.strip() or not text.strip():
+            raise ValueError(f"{path}:{number}: expected 'qid<TAB>query', got {line!r}")
+        queries[qid.strip()] = text.strip()
+    return queries
+
+
+def load_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """TREC qrels: `qid 0 docid grade` per line."""
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 4 or not parts[3].lstrip("-").isdigit():
+            raise ValueError(f"{path}:{number}: expected 'qid 0 docid grade', got {line!r}")
+        qrels.setdefault(parts[0], {})[parts[2]] = int(parts[3])
+    return qrels
+
+
+def ndcg_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
+    """Graded nDCG: gain 2^grade - 1, log2 discount; the ideal uses every judged grade."""
+    dcg = sum((2 ** judged.get(doc, 0) - 1) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k]))
+    ideal_grades = sorted((g for g in judged.values() if g > 0), reverse=True)[:k]
+    ideal = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal_grades))
+    return dcg / ideal if ideal else 0.0
+
+
+def mrr_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
+    for rank, doc in enumerate(ranked[:k], start=1):
+        if judged.get(doc, 0) >= 1:
+            return 1.0 / rank
+    return 0.0
+
+
+def precision_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 5) -> float:
+    return sum(1 for doc in ranked[:k] if judged.get(doc, 0) >= 1) / k
+
+
+def recall_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 50) -> float:
+    relevant = {doc for doc, grade in judged.items() if grade >= 1}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def judged_share_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
+    """Share of the results shown (at most k) that carry any judgment; 0.0 for no results."""
+    shown = ranked[:k]
+    return sum(1 for doc in shown if doc in judged) / len(shown) if shown else 0.0
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    qid: str
+    query: str
+    ndcg10: float
+    mrr10: float
+    p5: float
+    recall50: float
+    judged10: float
+    ndcg10_condensed: float  # nDCG@10 over the judged results only (unjudged ones removed)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    config: str
+    per_query: list[QueryScores]
+    mean: dict[str, float]
+    latency_ms_p50: float
+
+
+def evaluate(
+    config_name: str,
+    search: Callable[[str], Sequence[str]],
+    queries: Mapping[str, str],
+    qrels: Qrels,
+    depth: int = 50,
+) -> EvalReport:
+    """Run every judged query through `search` and score the first `depth` results."""
+    scores = []
+    for qid, query in queries.items():
+        if qid not in qrels:
+            continue
+        started = time.perf_counter()
+        ranked = list(search(query))[:depth]
+        seconds = time.perf_counter() - started
+        judged = qrels[qid]
+        scores.append(
+            QueryScores(
+                qid, query, ndcg_at(ranked, judged), mrr_at(ranked, judged), precision_at(ranked, judged),
+                recall_at(ranked, judged), judged_share_at(ranked, judged),
+                ndcg_at([doc for doc in ranked if doc in judged], judged), seconds,
+            )
+        )
+    mean = {m: float(np.mean([getattr(s, m) for s in scores])) if scores else 0.0 for m in METRICS}
+    p50 = float(np.median([s.seconds for s in scores]) * 1000) if scores else 0.0
+    return EvalReport(config_name, scores, mean, p50)
+
+
+def render_markdown(reports: Sequence[EvalReport]) -> str:
+    """One row per configuration, then nDCG@10 per query side by side."""
+    lines = [
+        "| config | nDCG@10 | MRR@10 | P@5 | Recall@50 | judged@10 | nDCG@10 judged-only | p50 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in reports:
+        m = r.mean
+        lines.append(
+            f"| {r.config} | {m['ndcg10']:.3f} | {m['mrr10']:.3f} | {m['p5']:.3f} | {m['recall50']:.3f} "
+            f"| {m['judged10']:.3f} | {m['ndcg10_condensed']:.3f} | {r.latency_ms_p50:.1f} |"
+        )
+    if reports:
+        lines += ["", "| qid | query | " + " | ".join(r.config for r in reports) + " |"]
+        lines.append("|---|---|" + "---|" * len(reports))
+        for row in zip(*(r.per_query for r in reports), strict=True):
+            query = row[0].query if len(row[0].query) <= 60 else row[0].query[:57] + "..."
+            lines.append(f"| {row[0].qid} | {query} | " + " | ".join(f"{s.ndcg10:.3f}" for s in row) + " |")
+    return "\n".join(lines)
+
+
+def reports_to_json(reports: Sequence[EvalReport]) -> dict[str, object]:
+    return {
+        r.config: {"mean": r.mean, "latency_ms_p50": r.latency_ms_p50, "per_query": [asdict(s) for s in r.per_query]}
+        for r in reports
+    }
