@@ -70,6 +70,23 @@ def query_terms(text: str) -> list[str]:
     return terms
 
 
+def query_phrases(text: str, limit: int = 16) -> list[str]:
+    """Adjacent pairs of content words ("engineering manager", "design system"): as FTS5
+    phrases they reward postings that use the seeker's words together, the way a phrase
+    boost does, and a rare pair carries a high IDF of its own."""
+    words = [m.group(0) for m in _TERM.finditer(text.casefold())]
+    phrases: list[str] = []
+    for first, second in zip(words, words[1:], strict=False):
+        if first in STOPWORDS or second in STOPWORDS or len(first) < 2 or len(second) < 2:
+            continue
+        phrase = f"{first} {second}"
+        if phrase not in phrases:
+            phrases.append(phrase)
+        if len(phrases) == limit:
+            break
+    return phrases
+
+
 def fts_query(terms: Sequence[str]) -> str:
     """An FTS5 MATCH expression that ORs the terms, each quoted: user text is never syntax."""
     return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)

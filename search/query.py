@@ -13,7 +13,7 @@ import numpy as np
 
 from index.chunking import SPECIAL_TOKENS, split_text
 from index.embedder import Embedder, Vectors
-from index.keywords import query_terms
+from index.keywords import query_phrases, query_terms
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class PreparedQuery:
     text: str
     parts: tuple[str, ...]
     terms: tuple[str, ...]  # content words for the keyword side and highlighting
+    phrases: tuple[str, ...]  # adjacent content-word pairs, for the keyword side
     vector: Vectors
 
 
@@ -38,4 +39,4 @@ def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
         mean = vectors.mean(axis=0)
         norm = float(np.linalg.norm(mean))
         vector = (mean / norm if norm else vectors[0]).astype(np.float32)
-    return PreparedQuery(text, tuple(parts), tuple(query_terms(text)), vector)
+    return PreparedQuery(text, tuple(parts), tuple(query_terms(text)), tuple(query_phrases(text)), vector)

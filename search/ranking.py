@@ -37,6 +37,7 @@ class RankingConfig:
     title_weight: float = 3.0  # BM25 column weights: title, job text, company context
     job_weight: float = 1.0
     context_weight: float = 0.2
+    phrase_pairs: int = 1  # 1: adjacent query word pairs also search as phrases
 
     @property
     def column_weights(self) -> tuple[float, float, float]:

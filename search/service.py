@@ -113,8 +113,9 @@ class SearchService:
         keyword_scores = np.zeros(0, dtype=np.float32)
         if config.uses_keywords:
             started = time.perf_counter()
+            keywords = query.terms + (query.phrases if config.phrase_pairs else ())
             keyword_pids, keyword_scores = index.catalog.keyword_search(
-                query.terms, max(needed, config.candidates), pids, config.column_weights
+                keywords, max(needed, config.candidates), pids, config.column_weights
             )
             stages["keyword_ms"] = _ms(started)
 
