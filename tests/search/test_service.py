@@ -10,6 +10,7 @@ import pytest
 from index.build import build_index
 from index.chunking import chunk_posting
 from index.loaded import open_index
+from index.keywords import query_phrases, query_terms
 from index.models import Posting, Workplace
 from search.errors import InvalidFilterError, PostingNotFoundError
 from search.filters import Filters
@@ -155,7 +156,8 @@ def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filter
     dense = brute_force(corpus, query, keep)
     pid_of = {p.id: n for n, p in enumerate(corpus)}
     dense_scores = [PostingScore(pid_of[i], s, -1) for i, s in dense]
-    kw_pids, kw_scores = service.index.catalog.keyword_search(["storage", "engine", "replication"], 1000)
+    keywords = query_terms(query) + query_phrases(query)
+    kw_pids, kw_scores = service.index.catalog.keyword_search(keywords, 1000, None, config.column_weights)
     allowed = {pid_of[p.id] for p in corpus if keep(p)}
     mask = np.array([int(p) in allowed for p in kw_pids], dtype=bool)
     expected = fuse(dense_scores, kw_pids[mask], kw_scores[mask], config)
