@@ -35,9 +35,13 @@ class Settings(BaseSettings):
     keyword_weight: float = 1.0
     rrf_k: int = 60
     candidates: int = 200
-    context_penalty: float = 0.05
+    context_penalty: float = 0.0
     boilerplate_penalty: float = 0.10
-    min_score: float = 0.0
+    min_score: float = 0.30
+    title_weight: float = 3.0
+    job_weight: float = 1.0
+    context_weight: float = 0.2
+    phrase_pairs: int = 0
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -31,13 +31,13 @@ class RankingConfig:
     fusion: Literal["rrf", "weighted"] = "rrf"
     rrf_k: int = 60
     candidates: int = 200  # postings each side contributes to the fusion
-    context_penalty: float = 0.05  # subtracted from about-us, benefits and legal chunks
+    context_penalty: float = 0.0  # subtracted from about-us, benefits and legal chunks
     boilerplate_penalty: float = 0.10  # subtracted from chunks that are company boilerplate
-    min_score: float = 0.0  # best-chunk cosine below which a posting is no match (0: off)
+    min_score: float = 0.30  # adjusted best-chunk cosine below which a posting is no match (0: off)
     title_weight: float = 3.0  # BM25 column weights: title, job text, company context
     job_weight: float = 1.0
     context_weight: float = 0.2
-    phrase_pairs: int = 1  # 1: adjacent query word pairs also search as phrases
+    phrase_pairs: int = 0  # 1: adjacent query word pairs also search as phrases
 
     @property
     def column_weights(self) -> tuple[float, float, float]:
@@ -65,12 +65,17 @@ class RankingConfig:
             context_penalty=settings.context_penalty,
             boilerplate_penalty=settings.boilerplate_penalty,
             min_score=settings.min_score,
+            title_weight=settings.title_weight,
+            job_weight=settings.job_weight,
+            context_weight=settings.context_weight,
+            phrase_pairs=settings.phrase_pairs,
         )
 
 
+# The two baselines the default is measured against: each side alone, no threshold.
 PRESETS: dict[str, RankingConfig] = {
-    "dense": RankingConfig(keyword_weight=0.0, context_penalty=0.0, boilerplate_penalty=0.0),
-    "bm25": RankingConfig(dense_weight=0.0),
+    "dense": RankingConfig(keyword_weight=0.0, context_penalty=0.0, boilerplate_penalty=0.0, min_score=0.0),
+    "bm25": RankingConfig(dense_weight=0.0, min_score=0.0),
 }
 
 

@@ -36,6 +36,7 @@ def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(index_root: Path) -> Iterator[httpx.Client]:
-    settings = Settings(index_dir=index_root, model="fake-hash", max_limit=50, max_query_chars=2000)
+    # The fake embedder's cosines are not the real model's: no "no good match" threshold here.
+    settings = Settings(index_dir=index_root, model="fake-hash", max_limit=50, max_query_chars=2000, min_score=0.0)
     with running_server(create_app(settings, embedder_factory=lambda s: FakeEmbedder())) as http:
         yield http

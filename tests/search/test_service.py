@@ -131,7 +131,7 @@ def test_swap_serves_new_index_and_old_calls_keep_theirs(tmp_path: Path):
     embedder = FakeEmbedder()
     root = tmp_path / "index"
     build_index([make_posting("a", "Rust storage engineer")], embedder, root)
-    service = SearchService(embedder, open_index(root, embedder.name))
+    service = SearchService(embedder, open_index(root, embedder.name), PRESETS["dense"])
     old = service.index
     build_index([make_posting("b", "Kotlin Android engineer")], embedder, root)
     service.swap(open_index(root, embedder.name))
@@ -148,15 +148,18 @@ def test_swap_serves_new_index_and_old_calls_keep_theirs(tmp_path: Path):
     ],
     ids=["none", "two-teams", "narrow"],
 )
-def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filters, keep):
+@pytest.mark.parametrize("phrase_pairs", [0, 1])
+def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filters, keep, phrase_pairs):
     """Both sides restrict to the filter before ranking: the fused list equals fusing the
     brute-force dense list and the unfiltered BM25 list, each cut down to the allowed postings."""
-    config = RankingConfig(candidates=1000, context_penalty=0.0, boilerplate_penalty=0.0)
+    config = RankingConfig(
+        candidates=1000, context_penalty=0.0, boilerplate_penalty=0.0, min_score=0.0, phrase_pairs=phrase_pairs
+    )
     query = "storage engine replication"
     dense = brute_force(corpus, query, keep)
     pid_of = {p.id: n for n, p in enumerate(corpus)}
     dense_scores = [PostingScore(pid_of[i], s, -1) for i, s in dense]
-    keywords = query_terms(query) + query_phrases(query)
+    keywords = query_terms(query) + (query_phrases(query) if phrase_pairs else [])
     kw_pids, kw_scores = service.index.catalog.keyword_search(keywords, 1000, None, config.column_weights)
     allowed = {pid_of[p.id] for p in corpus if keep(p)}
     mask = np.array([int(p) in allowed for p in kw_pids], dtype=bool)
@@ -170,7 +173,7 @@ def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filter
 
 def test_threshold_drops_weak_matches_and_total_counts_the_rest(service, corpus):
     strong = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.3))
-    everything = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig())
+    everything = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.0))
     assert 0 < strong.total < everything.total == len(corpus)
     assert strong.total == len(strong.hits)
     assert all(h.dense_score is not None and h.dense_score >= 0.3 for h in strong.hits)
@@ -180,7 +183,7 @@ def test_threshold_drops_weak_matches_and_total_counts_the_rest(service, corpus)
 
 def test_hit_explains_terms_and_filters(service):
     result = service.search(
-        SearchRequest("kafka pipeline", Filters(teams=("data", "sales")), limit=3), RankingConfig()
+        SearchRequest("kafka pipeline", Filters(teams=("data", "sales")), limit=3), RankingConfig(min_score=0.0)
     )
     hit = result.hits[0]
     assert hit.matched_filters["team"] in (["data"], ["sales"])
