@@ -15,6 +15,7 @@ from index.readers import read_postings
 from index.settings import Settings
 from index.understand import understand_all
 from search.filters import Filters
+from search.ranking import RankingConfig
 from search.service import SearchRequest, SearchService
 from tests.api.server import running_server
 from tests.paths import SAMPLE_POSTINGS, shared_file
@@ -70,3 +71,45 @@ def test_real_model_over_http_on_sample_postings(tmp_path, real_embedder):
         assert any(word in top["title"].lower() for word in ("storage", "key-value", "database", "distributed"))
         remote = http.get("/v1/search", params={"q": "backend engineer", "location": "remote", "limit": 50}).json()
         assert remote["results"] and all(r["remote"] for r in remote["results"])
+
+
+@pytest.fixture(scope="module")
+def sample_service(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> SearchService:
+    read = read_postings([SAMPLE_POSTINGS])
+    root = tmp_path_factory.mktemp("sample") / "index"
+    build_index(understand_all(read.postings).postings, real_embedder, root)
+    return SearchService(real_embedder, open_index(root, real_embedder.name))
+
+
+def test_real_model_nonsense_query_returns_few_or_none(sample_service):
+    for nonsense in ("asdfgh qwerty zxcvb", "how to bake sourdough bread", "purple elephant banana"):
+        result = sample_service.search(SearchRequest(nonsense, limit=10))
+        assert result.total <= 3, (nonsense, [h.posting.title for h in result.hits])
+        assert result.total == len(result.hits)
+
+
+def test_real_model_company_boilerplate_weighs_less_than_job_text(sample_service):
+    """A query about what one company does (its repeated About-us text) should bring up the
+    jobs that do that work first, not every posting of the company by its boilerplate."""
+    query = "open-core analytical database for time-series and event data"
+
+    def boilerplate_hits(config: RankingConfig) -> list[bool]:
+        hits = sample_service.search(SearchRequest(query, limit=5), config).hits
+        return [h.section_kind is not None and h.section_kind.value == "about_company" for h in hits]
+
+    without = boilerplate_hits(RankingConfig(boilerplate_penalty=0.0))
+    default = boilerplate_hits(RankingConfig())
+    assert without[0] and not default[0]
+    assert sum(default) < sum(without)
+
+
+def test_real_model_resume_is_split_not_cut(sample_service):
+    resume = (
+        "Experienced mobile developer. " * 10
+        + "I have shipped consumer iPhone apps in Swift with SwiftUI and Combine for eight years. " * 10
+        + "Before that I built Android apps in Kotlin with Jetpack Compose. " * 10
+    )
+    result = sample_service.search(SearchRequest(resume, limit=5))
+    assert result.query_parts > 1
+    titles = " ".join(h.posting.title for h in result.hits[:3]).lower()
+    assert "ios" in titles and ("android" in titles or "mobile" in titles)

@@ -1,0 +1,57 @@
+"""The keyword side: user text never becomes FTS5 syntax, filters apply before the limit."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from index.keywords import KEYWORD_SCHEMA, fts_query, keyword_search, query_phrases, query_terms
+
+
+@pytest.fixture
+def db() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(KEYWORD_SCHEMA)
+    rows = [
+        (0, "Rust Storage Engineer", "Build storage engines and query planners.", "About Acme."),
+        (1, "Frontend Engineer", "React and TypeScript design system work.", "Acme storage company."),
+        (2, "Storage SRE", "Operate storage clusters on call.", ""),
+        (3, "Account Executive", "Sell to enterprise customers.", "We store things."),
+    ]
+    conn.executemany("INSERT INTO posting_text(rowid, title, job, context) VALUES (?,?,?,?)", rows)
+    return conn
+
+
+def test_query_terms_drop_stopwords_and_keep_language_names():
+    assert query_terms("I want to work on C++ and C# in a .NET shop") == ["c++", "c#", "net", "shop"]
+
+
+def test_query_phrases_are_adjacent_content_words():
+    assert query_phrases("engineering manager leading a backend platform team") == [
+        "engineering manager", "manager leading", "backend platform", "platform team",
+    ]
+
+
+@pytest.mark.parametrize("hostile", ['" OR 1=1 --', "NEAR(", "*", '"', "AND", "title:foo", "a) OR (b", "^x"])
+def test_keyword_search_treats_syntax_as_text(db, hostile):
+    pids, scores = keyword_search(db, query_terms(hostile) + [hostile], 10)
+    assert len(pids) == len(scores)  # no sqlite3.OperationalError
+
+
+def test_keyword_search_ranks_title_matches_first_and_stems(db):
+    pids, scores = keyword_search(db, query_terms("storage engine"), 10)
+    assert pids[0] == 0 and list(scores) == sorted(scores, reverse=True)
+    assert set(pids.tolist()) == {0, 1, 2}
+
+
+def test_keyword_search_filter_applies_before_limit(db):
+    pids, _ = keyword_search(db, ["storage"], 1, allowed=np.array([1, 3]))
+    assert pids.tolist() == [1]
+    pids, _ = keyword_search(db, ["storage"], 10, allowed=np.array([], dtype=np.int64))
+    assert pids.tolist() == []
+
+
+def test_fts_query_quotes_every_term():
+    assert fts_query(['say "hi"', "x"]) == '"say ""hi""" OR "x"'
