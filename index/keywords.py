@@ -107,7 +107,8 @@ def keyword_search(
     sql = f"SELECT rowid, -bm25(posting_text, {columns}) AS score FROM posting_text WHERE posting_text MATCH ?"
     params: list[object] = [fts_query(terms)]
     if allowed is not None:
-        sql += " AND rowid IN (SELECT value FROM json_each(?))"
+        # "+rowid" keeps the planner from driving FTS5 by rowid (one MATCH per allowed id).
+        sql += " AND +rowid IN (SELECT value FROM json_each(?))"
         params.append("[" + ",".join(str(int(p)) for p in allowed) + "]")
     sql += " ORDER BY score DESC, rowid LIMIT ?"
     params.append(limit)
