@@ -79,6 +79,9 @@ class SearchResponse(BaseModel):
     offset: int
     index_version: str
     query_parts: int = Field(description="how many parts a long q was split into so the model reads all of it")
+    keyword_terms_dropped: int = Field(
+        0, description="distinct words of a long q that the keyword side left out (it keeps the most repeated)"
+    )
     stages_ms: dict[str, float]
     took_ms: float
 

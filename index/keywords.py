@@ -9,6 +9,7 @@ About-us paragraph does not bring up every posting of that company.
 from __future__ import annotations
 
 import re
+from collections import Counter
 import sqlite3
 from collections.abc import Sequence
 
@@ -20,7 +21,7 @@ from index.models import Posting, SectionKind
 
 CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
 COLUMN_WEIGHTS = (3.0, 1.0, 0.2)  # title, job, context
-MAX_QUERY_TERMS = 48  # a pasted résumé becomes its first 48 distinct content words
+MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
 
 KEYWORD_SCHEMA = """
 CREATE VIRTUAL TABLE posting_text USING fts5(
@@ -55,19 +56,25 @@ def keyword_row(posting: Posting, boilerplate: set[str]) -> tuple[str, str, str]
     return posting.title, "\n\n".join(job), "\n\n".join(context)
 
 
-def query_terms(text: str) -> list[str]:
-    """Distinct content words of a query, in order, at most MAX_QUERY_TERMS."""
-    terms: list[str] = []
-    seen: set[str] = set()
-    for match in _TERM.finditer(text.casefold()):
-        term = match.group(0)
-        if term in STOPWORDS or term in seen or (len(term) < 2 and not term.isdigit()):
-            continue
-        seen.add(term)
-        terms.append(term)
-        if len(terms) == MAX_QUERY_TERMS:
-            break
-    return terms
+def content_words(text: str) -> list[str]:
+    """Every content word of a query in order, repeats included (stopwords dropped)."""
+    return [
+        term
+        for term in (m.group(0) for m in _TERM.finditer(text.casefold()))
+        if term not in STOPWORDS and (len(term) >= 2 or term.isdigit())
+    ]
+
+
+def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
+    """Distinct content words in order of appearance. Past `limit` (a pasted résumé), the ones
+    the text repeats most are kept: what a résumé says again and again is what it is about."""
+    words = content_words(text)
+    distinct = list(dict.fromkeys(words))
+    if len(distinct) <= limit:
+        return distinct
+    counts = Counter(words)
+    kept = set(sorted(distinct, key=lambda t: (-counts[t], distinct.index(t)))[:limit])
+    return [t for t in distinct if t in kept]
 
 
 def query_phrases(text: str, limit: int = 16) -> list[str]:

@@ -2,7 +2,8 @@
 
 all-MiniLM-L6-v2 reads 256 word pieces and silently drops the rest, so a pasted résumé would
 be judged on its first paragraph. Long text is split at paragraph and sentence boundaries,
-each part embedded, and the normalized mean used: every part counts, none is cut.
+each part embedded, and the normalized mean used: every part counts, none is cut. The keyword
+side keeps at most MAX_QUERY_TERMS distinct words (the most repeated) and says how many it left.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from index.chunking import SPECIAL_TOKENS, split_text
 from index.embedder import Embedder, Vectors
-from index.keywords import query_phrases, query_terms
+from index.keywords import content_words, query_phrases, query_terms
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class PreparedQuery:
     parts: tuple[str, ...]
     terms: tuple[str, ...]  # content words for the keyword side and highlighting
     phrases: tuple[str, ...]  # adjacent content-word pairs, for the keyword side
+    terms_dropped: int  # distinct words past the keyword side's limit (the dense side reads all)
     vector: Vectors
 
 
@@ -39,4 +41,6 @@ def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
         mean = vectors.mean(axis=0)
         norm = float(np.linalg.norm(mean))
         vector = (mean / norm if norm else vectors[0]).astype(np.float32)
-    return PreparedQuery(text, tuple(parts), tuple(query_terms(text)), tuple(query_phrases(text)), vector)
+    terms = query_terms(text)
+    dropped = len(set(content_words(text))) - len(terms)
+    return PreparedQuery(text, tuple(parts), tuple(terms), tuple(query_phrases(text)), dropped, vector)

@@ -59,6 +59,7 @@ class SearchResult:
     index_version: str
     stages_ms: dict[str, float]
     query_parts: int = 1  # >1 when a long query was split to fit the model (nothing is cut)
+    keyword_terms_dropped: int = 0  # distinct query words the keyword side left out (long text)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ class SearchService:
         page = fused[request.offset : needed]
         hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)
-        return SearchResult(hits, total, complete, index.version, stages, len(query.parts))
+        return SearchResult(
+            hits, total, complete, index.version, stages, len(query.parts), query.terms_dropped
+        )
 
     def get_posting(self, posting_id: str) -> PostingDetail:
         index = self._index

@@ -49,6 +49,7 @@ def _run(request: Request, service: SearchService, parsed: SearchRequest) -> Sea
         offset=parsed.offset,
         index_version=result.index_version,
         query_parts=result.query_parts,
+        keyword_terms_dropped=result.keyword_terms_dropped,
         stages_ms=result.stages_ms,
         took_ms=took_ms(request),
     )

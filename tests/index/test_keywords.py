@@ -55,3 +55,9 @@ def test_keyword_search_filter_applies_before_limit(db):
 
 def test_fts_query_quotes_every_term():
     assert fts_query(['say "hi"', "x"]) == '"say ""hi""" OR "x"'
+
+
+def test_query_terms_of_long_text_keep_the_most_repeated():
+    text = " ".join(f"word{n}" for n in range(100)) + " kafka kafka kafka spark spark"
+    terms = query_terms(text, limit=10)
+    assert len(terms) == 10 and "kafka" in terms and "spark" in terms

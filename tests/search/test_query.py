@@ -24,3 +24,9 @@ def test_long_query_splits_into_parts_that_fit_and_keep_every_word():
     assert np.isclose(np.linalg.norm(query.vector), 1.0)
     tail_only = prepare_query(parts[-1], embedder).vector
     assert float(query.vector @ tail_only) < 0.9999  # the tail is part of the vector, not all of it
+
+
+def test_long_query_reports_words_the_keyword_side_left_out():
+    text = " ".join(f"skill{n}" for n in range(80))
+    query = prepare_query(text, FakeEmbedder(max_tokens=256))
+    assert len(query.terms) == 64 and query.terms_dropped == 16
