@@ -28,8 +28,12 @@ class FieldError(JobSearchError):
         self.field = field
 
 
-def error_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail, "took_ms": took_ms(request)}, status_code=status, headers=headers)
+def error_response(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"detail": detail, "took_ms": took_ms(request)}, status_code=status, headers=headers
+    )
 
 
 def _field_name(loc: tuple[object, ...]) -> str:
@@ -39,7 +43,9 @@ def _field_name(loc: tuple[object, ...]) -> str:
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    messages = [f"{_field_name(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()]
+    messages = [
+        f"{_field_name(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()
+    ]
     return error_response(request, 422, "; ".join(messages))
 
 

@@ -21,7 +21,9 @@ def load_real_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
 
 
-def create_app(settings: Settings | None = None, embedder_factory: EmbedderFactory = load_real_embedder) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, embedder_factory: EmbedderFactory = load_real_embedder
+) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager

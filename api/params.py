@@ -27,7 +27,9 @@ def search_request(
         raise FieldError("offset", f"must be between 0 and {settings.max_offset} (got {offset})")
     for name, values in (("team", team), ("location", location), ("language", language)):
         if len(values) > settings.max_filter_values:
-            raise FieldError(name, f"at most {settings.max_filter_values} values (got {len(values)})")
+            raise FieldError(
+                name, f"at most {settings.max_filter_values} values (got {len(values)})"
+            )
         for value in values:
             if len(value) > 200:
                 raise FieldError(name, "a filter value is at most 200 characters")

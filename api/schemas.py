@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from index.catalog import PostingSummary
@@ -19,7 +21,9 @@ class LocationPublic(BaseModel):
 
 class ScoreParts(BaseModel):
     dense: float | None = Field(description="cosine similarity of the best-matching chunk")
-    keyword: float | None = Field(description="BM25 of the posting; null when no query word matched")
+    keyword: float | None = Field(
+        description="BM25 of the posting; null when no query word matched"
+    )
 
 
 class SearchHitPublic(BaseModel):
@@ -33,14 +37,20 @@ class SearchHitPublic(BaseModel):
     languages: list[str]
     url: str | None
     updated_at: str | None
-    score: float | None = Field(description="the score results are ordered by; null when listing without q")
+    score: float | None = Field(
+        description="the score results are ordered by; null when listing without q"
+    )
     section: str | None = Field(description="heading of the best-matching section")
     section_kind: str | None
     snippet: str
-    highlights: list[tuple[int, int]] = Field(description="[start, end) offsets of query words in the snippet")
+    highlights: list[tuple[int, int]] = Field(
+        description="[start, end) offsets of query words in the snippet"
+    )
     matched_terms: list[str]
     score_parts: ScoreParts
-    matched_filters: dict[str, list[str]] = Field(description="per filtered field, the values this posting matched")
+    matched_filters: dict[str, list[str]] = Field(
+        description="per filtered field, the values this posting matched"
+    )
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SearchHitPublic:
@@ -78,9 +88,12 @@ class SearchResponse(BaseModel):
     limit: int
     offset: int
     index_version: str
-    query_parts: int = Field(description="how many parts a long q was split into so the model reads all of it")
+    query_parts: int = Field(
+        description="how many parts a long q was split into so the model reads all of it"
+    )
     keyword_terms_dropped: int = Field(
-        0, description="distinct words of a long q that the keyword side left out (it keeps the most repeated)"
+        0,
+        description="distinct words of a long q that the keyword side left out (it keeps the most repeated)",
     )
     stages_ms: dict[str, float]
     took_ms: float
@@ -108,7 +121,10 @@ class PostingResponse(BaseModel):
 
     @classmethod
     def from_detail(cls, detail: PostingDetail, took_ms: float) -> PostingResponse:
-        sections = [SectionPublic(heading=s.heading, kind=s.kind.value, text=s.text) for s in detail.sections]
+        sections = [
+            SectionPublic(heading=s.heading, kind=s.kind.value, text=s.text)
+            for s in detail.sections
+        ]
         return cls(**_summary_fields(detail.posting), sections=sections, took_ms=took_ms)
 
 
@@ -131,7 +147,7 @@ class ErrorResponse(BaseModel):
     took_ms: float
 
 
-def _summary_fields(posting: PostingSummary) -> dict[str, object]:
+def _summary_fields(posting: PostingSummary) -> dict[str, Any]:
     loc = posting.location
     return {
         "id": posting.id,

@@ -32,7 +32,9 @@ class AppState:
             log.log(level, "index not loaded: %s", exc)
             return
         if self.service is None:
-            self.service = SearchService(self.embedder, index, RankingConfig.from_settings(self.settings))
+            self.service = SearchService(
+                self.embedder, index, RankingConfig.from_settings(self.settings)
+            )
         else:
             self.service.swap(index)
         self.load_error = None

@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 
 
-async def start_clock(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def start_clock(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     request.state.started = time.perf_counter()
     return await call_next(request)
 

@@ -105,7 +105,10 @@ def build_index(
         cache = EmbeddingCache(root / CACHE_FILE, f"{embedder.name}|{backend}", embedder.dimension)
         try:
             vectors, cache_stats = cache.embed(
-                texts, lambda missing: embedder.embed_documents(missing, batch_size=batch_size, progress=progress)
+                texts,
+                lambda missing: embedder.embed_documents(
+                    missing, batch_size=batch_size, progress=progress
+                ),
             )
         finally:
             cache.close()

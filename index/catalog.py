@@ -211,12 +211,16 @@ class Catalog:
             self.chunk_pid: IntArray = np.repeat(
                 np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start
             )
-            chunk_rows = db.execute("SELECT kind, boilerplate FROM chunks ORDER BY chunk_id").fetchall()
+            chunk_rows = db.execute(
+                "SELECT kind, boilerplate FROM chunks ORDER BY chunk_id"
+            ).fetchall()
             kinds = list(SectionKind)
             self.chunk_kind: npt.NDArray[np.int8] = np.array(
                 [kinds.index(SectionKind(k)) for k, _ in chunk_rows], dtype=np.int8
             )
-            self.chunk_boilerplate: npt.NDArray[np.float32] = np.array([b for _, b in chunk_rows], dtype=np.float32)
+            self.chunk_boilerplate: npt.NDArray[np.float32] = np.array(
+                [b for _, b in chunk_rows], dtype=np.float32
+            )
             self._facets: dict[FacetKey, IntArray] = {}
             self._labels: dict[FacetKey, str] = {}
             grouped: dict[FacetKey, list[int]] = {}

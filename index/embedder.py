@@ -106,7 +106,7 @@ class SentenceTransformerEmbedder:
 
     @property
     def max_tokens(self) -> int:
-        return int(self._model.max_seq_length)
+        return int(self._model.max_seq_length or 256)
 
     def count_tokens(self, text: str) -> int:
         return len(self._counter.encode(text, add_special_tokens=False).ids)
@@ -123,7 +123,9 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        out: Vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        return out
 
     def embed_query(self, text: str) -> Vectors:
-        return self.embed_documents([text])[0]
+        vector: Vectors = self.embed_documents([text])[0]
+        return vector

@@ -37,12 +37,16 @@ class EmbeddingCache:
         self.dimension = dimension
         self._db = sqlite3.connect(path)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)"
+        )
 
     def close(self) -> None:
         self._db.close()
 
-    def embed(self, texts: Sequence[str], embed_missing: Callable[[list[str]], Vectors]) -> tuple[Vectors, CacheStats]:
+    def embed(
+        self, texts: Sequence[str], embed_missing: Callable[[list[str]], Vectors]
+    ) -> tuple[Vectors, CacheStats]:
         """Vectors for `texts` in order: cached ones read back, the rest embedded and stored."""
         keys = [text_key(self.namespace, t) for t in texts]
         found = self._lookup(list(dict.fromkeys(keys)))
@@ -57,10 +61,15 @@ class EmbeddingCache:
             fresh = embed_missing([texts[first_row[k]] for k in block])
             self._db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in zip(block, fresh, strict=True)],
+                [
+                    (k, np.asarray(v, dtype=np.float32).tobytes())
+                    for k, v in zip(block, fresh, strict=True)
+                ],
             )
             self._db.commit()  # an interrupted build keeps what it embedded
-            found.update({k: np.asarray(v, dtype=np.float32) for k, v in zip(block, fresh, strict=True)})
+            found.update(
+                {k: np.asarray(v, dtype=np.float32) for k, v in zip(block, fresh, strict=True)}
+            )
         for i, key in enumerate(keys):
             out[i] = found[key]
         return out, CacheStats(hits=len(texts) - len(missing_rows), misses=len(missing_rows))
@@ -70,7 +79,9 @@ class EmbeddingCache:
         for start in range(0, len(keys), 500):
             batch = keys[start : start + 500]
             marks = ",".join("?" * len(batch))
-            for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch):
+            for key, blob in self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch
+            ):
                 vector = np.frombuffer(blob, dtype=np.float32)
                 if len(vector) == self.dimension:
                     found[key] = vector

@@ -9,8 +9,8 @@ About-us paragraph does not bring up every posting of that company.
 from __future__ import annotations
 
 import re
-from collections import Counter
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np

@@ -73,9 +73,7 @@ class VectorStore:
         k = min(k, self.size if allowed is None else len(allowed))
         if k <= 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+        params = _selector_params(allowed)
         scores, labels = self.index.search(query, k, params=params)
         keep = labels[0] >= 0
         return scores[0][keep], labels[0][keep].astype(np.int64)
@@ -103,12 +101,12 @@ class VectorStore:
             keep = scores >= threshold
             scores, labels = scores[keep], allowed[keep]
         else:
-            params = None
-            if allowed is not None:
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+            params = _selector_params(allowed)
             # FAISS keeps inner products strictly above the radius; step just below it.
             _, found_scores, found_labels = self.index.range_search(
-                query, float(np.nextafter(np.float32(threshold), np.float32(-np.inf))), params=params
+                query,
+                float(np.nextafter(np.float32(threshold), np.float32(-np.inf))),
+                params=params,
             )
             scores, labels = found_scores.astype(np.float32), found_labels.astype(np.int64)
         order = np.lexsort((labels, -scores))
@@ -122,3 +120,12 @@ class VectorStore:
 
     def vector(self, chunk_id: int) -> Vectors:
         return np.asarray(self.vectors[chunk_id], dtype=np.float32)
+
+
+def _selector_params(allowed: IntArray | None) -> faiss.SearchParameters | None:
+    """FAISS search parameters restricting a search to `allowed` ids (exact on a flat index)."""
+    if allowed is None:
+        return None
+    params = faiss.SearchParameters()
+    params.sel = faiss.IDSelectorBatch(allowed.astype(np.int64))
+    return params

@@ -34,8 +34,16 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobsearch", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    rebuild = commands.add_parser("rebuild", help="build a new index from posting files and make it current")
-    rebuild.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="JSON Lines, Greenhouse, Lever or Ashby files")
+    rebuild = commands.add_parser(
+        "rebuild", help="build a new index from posting files and make it current"
+    )
+    rebuild.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="JSON Lines, Greenhouse, Lever or Ashby files",
+    )
     _index_option(rebuild, settings)
     rebuild.add_argument("--batch-size", type=int, default=settings.batch_size)
     rebuild.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -52,9 +60,13 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     _index_option(search, settings)
     search.set_defaults(run=run_search)
 
-    evaluate = commands.add_parser("evaluate", help="score ranking configurations on judged queries")
+    evaluate = commands.add_parser(
+        "evaluate", help="score ranking configurations on judged queries"
+    )
     evaluate.add_argument("--queries", type=Path, required=True, help="TSV: qid<TAB>query")
-    evaluate.add_argument("--qrels", type=Path, required=True, help="TREC qrels: qid 0 posting_id grade")
+    evaluate.add_argument(
+        "--qrels", type=Path, required=True, help="TREC qrels: qid 0 posting_id grade"
+    )
     evaluate.add_argument(
         "--config",
         action="append",
@@ -76,7 +88,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def _index_option(parser: argparse.ArgumentParser, settings: Settings) -> None:
-    parser.add_argument("--index", type=Path, default=settings.index_dir, help=f"index root (default {settings.index_dir})")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=settings.index_dir,
+        help=f"index root (default {settings.index_dir})",
+    )
 
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,7 +126,9 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     seconds = time.perf_counter() - started
     m = report.manifest
     print(f"index {m.build_id} is current at {args.index} ({report.directory})")
-    print(f"  records read   {read.records_read}  ({', '.join(f'{k}: {v}' for k, v in read.formats.items())})")
+    print(
+        f"  records read   {read.records_read}  ({', '.join(f'{k}: {v}' for k, v in read.formats.items())})"
+    )
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
     print(f"  skipped        {len(skipped)}")
     for file, where, reason in skipped[:MAX_SKIPPED_SHOWN]:
@@ -119,10 +138,14 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     if read.duplicates:
         shown = ", ".join(read.duplicates[:5]) + (" ..." if len(read.duplicates) > 5 else "")
         print(f"  duplicate ids  {len(read.duplicates)} (the last record wins): {shown}")
-    print(f"  embedded       {report.cache.misses} chunks ({report.cache.hits} from the embedding cache)")
+    print(
+        f"  embedded       {report.cache.misses} chunks ({report.cache.hits} from the embedding cache)"
+    )
     print(f"  time           {seconds:.1f} s total, {report.embed_seconds:.1f} s embedding")
     embedded_rate = report.cache.misses / report.embed_seconds if report.embed_seconds else 0.0
-    print(f"  throughput     {embedded_rate:.1f} chunks/s embedding, {m.chunks / seconds:.1f} chunks/s overall")
+    print(
+        f"  throughput     {embedded_rate:.1f} chunks/s embedding, {m.chunks / seconds:.1f} chunks/s overall"
+    )
     return 0
 
 
@@ -134,22 +157,41 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import SearchRequest, SearchService
 
     embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
-    service = SearchService(embedder, open_index(args.index, settings.model), RankingConfig.from_settings(settings))
-    request = SearchRequest(args.query, Filters(tuple(args.team), tuple(args.location), tuple(args.language)),
-                            limit=args.limit, offset=args.offset)
+    service = SearchService(
+        embedder, open_index(args.index, settings.model), RankingConfig.from_settings(settings)
+    )
+    request = SearchRequest(
+        args.query,
+        Filters(tuple(args.team), tuple(args.location), tuple(args.language)),
+        limit=args.limit,
+        offset=args.offset,
+    )
     result = service.search(request)
     if args.json:
         from api.schemas import SearchHitPublic
 
         hits = [SearchHitPublic.from_hit(h).model_dump() for h in result.hits]
-        print(json.dumps({"results": hits, "total": result.total, "exhaustive": result.exhaustive,
-                          "limit": args.limit, "offset": args.offset}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "results": hits,
+                    "total": result.total,
+                    "exhaustive": result.exhaustive,
+                    "limit": args.limit,
+                    "offset": args.offset,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     print(f"{result.total} matching postings" + ("" if result.exhaustive else " (approximate)"))
     for rank, hit in enumerate(result.hits, start=args.offset + 1):
         p = hit.posting
         score = "" if hit.score is None else f"{hit.score:.3f}  "
-        facets = " · ".join(x for x in [p.company, p.team or "", p.location.raw, ", ".join(p.languages)] if x)
+        facets = " · ".join(
+            x for x in [p.company, p.team or "", p.location.raw, ", ".join(p.languages)] if x
+        )
         print(f"{rank:3}. {score}{p.title}  [{p.id}]")
         print(f"     {facets}")
         if hit.section is not None:
@@ -160,14 +202,22 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from index.embedder import SentenceTransformerEmbedder
     from index.loaded import open_index
-    from search.evaluation import evaluate, load_qrels, load_queries, render_markdown, reports_to_json
+    from search.evaluation import (
+        evaluate,
+        load_qrels,
+        load_queries,
+        render_markdown,
+        reports_to_json,
+    )
     from search.ranking import RankingConfig, parse_config
     from search.service import SearchRequest, SearchService
 
     queries, qrels = load_queries(args.queries), load_qrels(args.qrels)
     default = RankingConfig.from_settings(settings)
     try:
-        configs = [parse_config(spec, default) for spec in args.config or ["dense", "bm25", "default"]]
+        configs = [
+            parse_config(spec, default) for spec in args.config or ["dense", "bm25", "default"]
+        ]
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -176,8 +226,11 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     service.search(SearchRequest("warm up", limit=1))
     reports = []
     for name, config in configs:
+
         def run(query: str, config: RankingConfig = config) -> list[str]:
-            return [h.posting.id for h in service.search(SearchRequest(query, limit=50), config).hits]
+            return [
+                h.posting.id for h in service.search(SearchRequest(query, limit=50), config).hits
+            ]
 
         reports.append(evaluate(name, run, queries, qrels))
     table = render_markdown(reports)
@@ -185,7 +238,9 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     if args.markdown:
         args.markdown.write_text(table + "\n", encoding="utf-8")
     if args.json:
-        args.json.write_text(json.dumps(reports_to_json(reports), indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps(reports_to_json(reports), indent=2) + "\n", encoding="utf-8"
+        )
     return 0
 
 
@@ -194,7 +249,9 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.main import create_app
 
-    served = settings.model_copy(update={"index_dir": args.index, "host": args.host, "port": args.port})
+    served = settings.model_copy(
+        update={"index_dir": args.index, "host": args.host, "port": args.port}
+    )
     uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="info")
     return 0
 

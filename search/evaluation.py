@@ -49,7 +49,9 @@ def load_qrels(path: Path) -> dict[str, dict[str, int]]:
 
 def ndcg_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
     """Graded nDCG: gain 2^grade - 1, log2 discount; the ideal uses every judged grade."""
-    dcg = sum((2 ** judged.get(doc, 0) - 1) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k]))
+    dcg = sum(
+        (2 ** judged.get(doc, 0) - 1) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k])
+    )
     ideal_grades = sorted((g for g in judged.values() if g > 0), reverse=True)[:k]
     ideal = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal_grades))
     return dcg / ideal if ideal else 0.0
@@ -116,9 +118,15 @@ def evaluate(
         judged = qrels[qid]
         scores.append(
             QueryScores(
-                qid, query, ndcg_at(ranked, judged), mrr_at(ranked, judged), precision_at(ranked, judged),
-                recall_at(ranked, judged), judged_share_at(ranked, judged),
-                ndcg_at([doc for doc in ranked if doc in judged], judged), seconds,
+                qid,
+                query,
+                ndcg_at(ranked, judged),
+                mrr_at(ranked, judged),
+                precision_at(ranked, judged),
+                recall_at(ranked, judged),
+                judged_share_at(ranked, judged),
+                ndcg_at([doc for doc in ranked if doc in judged], judged),
+                seconds,
             )
         )
     mean = {m: float(np.mean([getattr(s, m) for s in scores])) if scores else 0.0 for m in METRICS}
@@ -143,12 +151,18 @@ def render_markdown(reports: Sequence[EvalReport]) -> str:
         lines.append("|---|---|" + "---|" * len(reports))
         for row in zip(*(r.per_query for r in reports), strict=True):
             query = row[0].query if len(row[0].query) <= 60 else row[0].query[:57] + "..."
-            lines.append(f"| {row[0].qid} | {query} | " + " | ".join(f"{s.ndcg10:.3f}" for s in row) + " |")
+            lines.append(
+                f"| {row[0].qid} | {query} | " + " | ".join(f"{s.ndcg10:.3f}" for s in row) + " |"
+            )
     return "\n".join(lines)
 
 
 def reports_to_json(reports: Sequence[EvalReport]) -> dict[str, object]:
     return {
-        r.config: {"mean": r.mean, "latency_ms_p50": r.latency_ms_p50, "per_query": [asdict(s) for s in r.per_query]}
+        r.config: {
+            "mean": r.mean,
+            "latency_ms_p50": r.latency_ms_p50,
+            "per_query": [asdict(s) for s in r.per_query],
+        }
         for r in reports
     }

@@ -28,9 +28,13 @@ def facet_counts(index: LoadedIndex) -> dict[str, list[FacetCount]]:
     def as_filter(value: str, label: str) -> FacetCount:
         """A country or region counted the way its filter matches: with the postings open to
         it through a wider region or worldwide, so the count equals what a click returns."""
-        return FacetCount(value, label, len(catalog.pids_matching({"location": location_keys(value)})))
+        return FacetCount(
+            value, label, len(catalog.pids_matching({"location": location_keys(value)}))
+        )
 
-    countries = [as_filter(value.upper(), label) for value, label, _ in catalog.facet_counts("country")]
+    countries = [
+        as_filter(value.upper(), label) for value, label, _ in catalog.facet_counts("country")
+    ]
     regions = [as_filter(label, label) for _, label, _ in catalog.facet_counts("region")]
     by_count = sorted(countries + regions, key=lambda f: (-f.count, f.label.casefold()))
     return {

@@ -29,7 +29,9 @@ class PreparedQuery:
 
 def split_query(text: str, embedder: Embedder) -> list[str]:
     budget = embedder.max_tokens - SPECIAL_TOKENS
-    return [part for part in split_text(text.strip(), embedder.count_tokens, budget) if part.strip()]
+    return [
+        part for part in split_text(text.strip(), embedder.count_tokens, budget) if part.strip()
+    ]
 
 
 def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
@@ -43,4 +45,6 @@ def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
         vector = (mean / norm if norm else vectors[0]).astype(np.float32)
     terms = query_terms(text)
     dropped = len(set(content_words(text))) - len(terms)
-    return PreparedQuery(text, tuple(parts), tuple(terms), tuple(query_phrases(text)), dropped, vector)
+    return PreparedQuery(
+        text, tuple(parts), tuple(terms), tuple(query_phrases(text)), dropped, vector
+    )

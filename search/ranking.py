@@ -74,7 +74,9 @@ class RankingConfig:
 
 # The two baselines the default is measured against: each side alone, no threshold.
 PRESETS: dict[str, RankingConfig] = {
-    "dense": RankingConfig(keyword_weight=0.0, context_penalty=0.0, boilerplate_penalty=0.0, min_score=0.0),
+    "dense": RankingConfig(
+        keyword_weight=0.0, context_penalty=0.0, boilerplate_penalty=0.0, min_score=0.0
+    ),
     "bm25": RankingConfig(dense_weight=0.0, min_score=0.0),
 }
 
@@ -134,7 +136,10 @@ def best_chunk_per_posting(
     _, first = np.unique(pids, return_index=True)
     first.sort()
     picked = order[first]
-    return [PostingScore(int(chunk_pid[chunk_ids[i]]), float(scores[i]), int(chunk_ids[i])) for i in picked]
+    return [
+        PostingScore(int(chunk_pid[chunk_ids[i]]), float(scores[i]), int(chunk_ids[i]))
+        for i in picked
+    ]
 
 
 def fuse(
@@ -149,8 +154,15 @@ def fuse(
     reorders them. Without one, the union of both lists competes.
     """
     dense_by_pid = {d.pid: (rank, d) for rank, d in enumerate(dense, start=1)}
-    keyword_by_pid = {int(p): (rank, float(s)) for rank, (p, s) in enumerate(zip(keyword_pids, keyword_scores, strict=True), start=1)}
-    eligible = list(dense_by_pid) if config.min_score > 0 else list(dict.fromkeys([*dense_by_pid, *keyword_by_pid]))
+    keyword_by_pid = {
+        int(p): (rank, float(s))
+        for rank, (p, s) in enumerate(zip(keyword_pids, keyword_scores, strict=True), start=1)
+    }
+    eligible = (
+        list(dense_by_pid)
+        if config.min_score > 0
+        else list(dict.fromkeys([*dense_by_pid, *keyword_by_pid]))
+    )
     if not config.uses_dense:
         eligible = list(keyword_by_pid)
     top_keyword = float(keyword_scores[0]) if len(keyword_scores) else 1.0
@@ -171,7 +183,13 @@ def fuse(
                 config.keyword_weight * k[1] / top_keyword if k and top_keyword > 0 else 0.0
             )
         fused.append(
-            FusedScore(pid, score, d[1].score if d else None, k[1] if k else None, d[1].chunk_id if d else None)
+            FusedScore(
+                pid,
+                score,
+                d[1].score if d else None,
+                k[1] if k else None,
+                d[1].chunk_id if d else None,
+            )
         )
     fused.sort(key=lambda f: (-f.score, f.pid))
     return fused

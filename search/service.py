@@ -22,7 +22,7 @@ from search.dense import best_chunks, dense_postings
 from search.errors import PostingNotFoundError
 from search.filters import Filters, facet_conditions, keys_by_value
 from search.query import PreparedQuery, prepare_query
-from search.ranking import FusedScore, RankingConfig, chunk_penalties, fuse
+from search.ranking import FusedScore, PostingScore, RankingConfig, chunk_penalties, fuse
 from search.snippets import highlight_spans, make_snippet, term_matches
 
 IntArray = npt.NDArray[np.int64]
@@ -69,7 +69,9 @@ class PostingDetail:
 
 
 class SearchService:
-    def __init__(self, embedder: Embedder, index: LoadedIndex, config: RankingConfig | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder, index: LoadedIndex, config: RankingConfig | None = None
+    ) -> None:
         self.embedder = embedder
         self.config = config or RankingConfig()
         self._index = index
@@ -103,12 +105,15 @@ class SearchService:
 
         needed = request.offset + request.limit
         penalties = self._chunk_penalties(index, config)
-        dense, complete = [], True
+        dense: list[PostingScore] = []
+        complete = True
         if config.uses_dense:
             started = time.perf_counter()
             allowed = None if pids is None else index.catalog.chunk_ids(pids)
             wanted = max(needed, config.candidates) if config.uses_keywords else needed
-            dense, complete = dense_postings(index, query.vector, allowed, penalties, config, wanted)
+            dense, complete = dense_postings(
+                index, query.vector, allowed, penalties, config, wanted
+            )
             stages["vector_ms"] = _ms(started)
         keyword_pids = np.zeros(0, dtype=np.int64)
         keyword_scores = np.zeros(0, dtype=np.float32)
@@ -141,10 +146,14 @@ class SearchService:
         summary = index.catalog.summaries([pid])[pid]
         return PostingDetail(summary, index.catalog.sections(pid))
 
-    def _chunk_penalties(self, index: LoadedIndex, config: RankingConfig) -> npt.NDArray[np.float32]:
+    def _chunk_penalties(
+        self, index: LoadedIndex, config: RankingConfig
+    ) -> npt.NDArray[np.float32]:
         key = (index.version, config)
         if key not in self._penalties:
-            self._penalties[key] = chunk_penalties(index.catalog.chunk_kind, index.catalog.chunk_boilerplate, config)
+            self._penalties[key] = chunk_penalties(
+                index.catalog.chunk_kind, index.catalog.chunk_boilerplate, config
+            )
         return self._penalties[key]
 
     def _newest(
@@ -157,10 +166,17 @@ class SearchService:
     ) -> SearchResult:
         if pids is None:
             pids = np.arange(index.catalog.posting_count, dtype=np.int64)
-        page = [int(p) for p in index.catalog.newest_first(pids)[request.offset : request.offset + request.limit]]
+        page = [
+            int(p)
+            for p in index.catalog.newest_first(pids)[
+                request.offset : request.offset + request.limit
+            ]
+        ]
         summaries = index.catalog.summaries(page)
         hits = [
-            SearchHit(summaries[p], None, None, None, "", matched_filters=_matched(index, p, by_value))
+            SearchHit(
+                summaries[p], None, None, None, "", matched_filters=_matched(index, p, by_value)
+            )
             for p in page
         ]
         return SearchResult(hits, len(pids), True, index.version, stages)
@@ -183,7 +199,9 @@ class SearchService:
             chunk = chunks[chunk_id]
             snippet = make_snippet(chunk.passage, query.terms)
             spans = highlight_spans(snippet, query.terms)
-            matched = tuple(t for t in query.terms if any(term_matches(snippet[s:e], [t]) for s, e in spans))
+            matched = tuple(
+                t for t in query.terms if any(term_matches(snippet[s:e], [t]) for s, e in spans)
+            )
             hits.append(
                 SearchHit(
                     posting=summaries[fused.pid],

@@ -44,7 +44,9 @@ def make_snippet(passage: str, terms: Sequence[str], size: int = SNIPPET_CHARS) 
     best_start = words[best_left].start()
     first = next((i for i in range(best_left, len(words)) if flags[i]), best_left)
     lead_in = max(best_start, words[first].start() - LEAD_IN_CHARS)
-    best_start = next((m.start() for m in words[best_left : first + 1] if m.start() >= lead_in), best_start)
+    best_start = next(
+        (m.start() for m in words[best_left : first + 1] if m.start() >= lead_in), best_start
+    )
     window = text[best_start : best_start + size]
     if best_start + size < len(text):
         window = window.rsplit(" ", 1)[0] + " …"
@@ -53,4 +55,6 @@ def make_snippet(passage: str, terms: Sequence[str], size: int = SNIPPET_CHARS) 
 
 def highlight_spans(snippet: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """[start, end) character offsets of the snippet's words that match a query term."""
-    return [(m.start(), m.end()) for m in _WORD.finditer(snippet) if term_matches(m.group(0), terms)]
+    return [
+        (m.start(), m.end()) for m in _WORD.finditer(snippet) if term_matches(m.group(0), terms)
+    ]

@@ -25,7 +25,9 @@ def make_posting(
     cities: tuple[str, ...] = (),
     workplace: Workplace = Workplace.UNKNOWN,
     languages: tuple[str, ...] = (),
-    sections: tuple[tuple[str, SectionKind, str], ...] = (("What you'll do", SectionKind.ROLE, "Build things."),),
+    sections: tuple[tuple[str, SectionKind, str], ...] = (
+        ("What you'll do", SectionKind.ROLE, "Build things."),
+    ),
     updated_at: str | None = "2026-10-01T00:00:00Z",
     company: str = "Example Co",
 ) -> Posting:
@@ -37,7 +39,12 @@ def make_posting(
         url=f"https://example.com/{posting_id}",
         updated_at=updated_at,
         team=team,
-        location=Location(raw=", ".join(cities + countries), countries=countries, cities=cities, workplace=workplace),
+        location=Location(
+            raw=", ".join(cities + countries),
+            countries=countries,
+            cities=cities,
+            workplace=workplace,
+        ),
         languages=languages,
         sections=tuple(Section(h, k, t) for h, k, t in sections),
     )
@@ -49,7 +56,11 @@ def synthetic_postings(count: int, seed: int = 7) -> list[Posting]:
     postings = []
     for n in range(count):
         sections = tuple(
-            (f"Section {s}", rng.choice(list(SectionKind)), " ".join(rng.choices(WORDS, k=rng.randint(8, 120))))
+            (
+                f"Section {s}",
+                rng.choice(list(SectionKind)),
+                " ".join(rng.choices(WORDS, k=rng.randint(8, 120))),
+            )
             for s in range(rng.randint(1, 4))
         )
         postings.append(

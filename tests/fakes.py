@@ -36,7 +36,9 @@ class FakeEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(_TOKEN.findall(text))
 
-    def embed_documents(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+    def embed_documents(
+        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+    ) -> np.ndarray:
         self.batches += (len(texts) + batch_size - 1) // batch_size
         self.embedded += len(texts)
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,9 @@ from tests.paths import SAMPLE_POSTINGS, shared_file
 pytestmark = pytest.mark.slow
 
 SEED_IDS = {"greenhouse:9000001", "seed:cloudflare-do-d1"}
-SEED_QUERY = "distributed coordination API with strongly consistent storage and an SQL database at the edge"
+SEED_QUERY = (
+    "distributed coordination API with strongly consistent storage and an SQL database at the edge"
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,9 @@ def test_real_model_finds_seed_posting_first(ats_index, real_embedder):
 def test_real_model_language_filter_keeps_exact_order(ats_index, real_embedder):
     service = SearchService(real_embedder, open_index(ats_index, real_embedder.name))
     unfiltered = service.search(SearchRequest(SEED_QUERY, limit=33)).hits
-    filtered = service.search(SearchRequest(SEED_QUERY, Filters(languages=("rust",)), limit=33)).hits
+    filtered = service.search(
+        SearchRequest(SEED_QUERY, Filters(languages=("rust",)), limit=33)
+    ).hits
     expected = [h.posting.id for h in unfiltered if "Rust" in h.posting.languages]
     assert [h.posting.id for h in filtered] == expected and expected
 
@@ -65,11 +68,21 @@ def test_real_model_over_http_on_sample_postings(tmp_path, real_embedder):
     build_index(understood.postings, real_embedder, root)
     settings = Settings(index_dir=root)
     with running_server(create_app(settings, embedder_factory=lambda s: real_embedder)) as http:
-        body = http.get("/v1/search", params={"q": "distributed key-value store with strongly consistent replication in Rust"}).json()
+        body = http.get(
+            "/v1/search",
+            params={
+                "q": "distributed key-value store with strongly consistent replication in Rust"
+            },
+        ).json()
         top = body["results"][0]
         assert "Rust" in top["languages"]
-        assert any(word in top["title"].lower() for word in ("storage", "key-value", "database", "distributed"))
-        remote = http.get("/v1/search", params={"q": "backend engineer", "location": "remote", "limit": 50}).json()
+        assert any(
+            word in top["title"].lower()
+            for word in ("storage", "key-value", "database", "distributed")
+        )
+        remote = http.get(
+            "/v1/search", params={"q": "backend engineer", "location": "remote", "limit": 50}
+        ).json()
         assert remote["results"] and all(r["remote"] for r in remote["results"])
 
 
@@ -82,7 +95,11 @@ def sample_service(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> S
 
 
 def test_real_model_nonsense_query_returns_few_or_none(sample_service):
-    for nonsense in ("asdfgh qwerty zxcvb", "how to bake sourdough bread", "purple elephant banana"):
+    for nonsense in (
+        "asdfgh qwerty zxcvb",
+        "how to bake sourdough bread",
+        "purple elephant banana",
+    ):
         result = sample_service.search(SearchRequest(nonsense, limit=10))
         assert result.total <= 3, (nonsense, [h.posting.title for h in result.hits])
         assert result.total == len(result.hits)
@@ -95,7 +112,9 @@ def test_real_model_company_boilerplate_weighs_less_than_job_text(sample_service
 
     def boilerplate_hits(config: RankingConfig) -> list[bool]:
         hits = sample_service.search(SearchRequest(query, limit=5), config).hits
-        return [h.section_kind is not None and h.section_kind.value == "about_company" for h in hits]
+        return [
+            h.section_kind is not None and h.section_kind.value == "about_company" for h in hits
+        ]
 
     without = boilerplate_hits(RankingConfig(boilerplate_penalty=0.0))
     default = boilerplate_hits(RankingConfig())
@@ -106,7 +125,8 @@ def test_real_model_company_boilerplate_weighs_less_than_job_text(sample_service
 def test_real_model_resume_is_split_not_cut(sample_service):
     resume = (
         "Experienced mobile developer. " * 10
-        + "I have shipped consumer iPhone apps in Swift with SwiftUI and Combine for eight years. " * 10
+        + "I have shipped consumer iPhone apps in Swift with SwiftUI and Combine for eight years. "
+        * 10
         + "Before that I built Android apps in Kotlin with Jetpack Compose. " * 10
     )
     result = sample_service.search(SearchRequest(resume, limit=5))

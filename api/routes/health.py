@@ -22,7 +22,9 @@ def healthz(request: Request) -> dict[str, Any]:
 def readyz(request: Request, state: StateDep) -> JSONResponse:
     if state.service is None:
         detail = f"index not loaded: {state.load_error or 'loading'}"
-        return JSONResponse({"status": "not ready", "detail": detail, "took_ms": took_ms(request)}, status_code=503)
+        return JSONResponse(
+            {"status": "not ready", "detail": detail, "took_ms": took_ms(request)}, status_code=503
+        )
     manifest = state.service.index.manifest
     body = {
         "status": "ready",

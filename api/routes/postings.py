@@ -22,7 +22,10 @@ def get_facets(request: Request, service: SearchServiceDep) -> FacetsResponse:
     index = service.index
     counts = facet_counts(index)
     return FacetsResponse(
-        **{field: [FacetValue(value=f.value, label=f.label, count=f.count) for f in values] for field, values in counts.items()},
+        **{
+            field: [FacetValue(value=f.value, label=f.label, count=f.count) for f in values]
+            for field, values in counts.items()
+        },
         total=index.catalog.posting_count,
         took_ms=took_ms(request),
     )

@@ -32,7 +32,9 @@ def search_get(
 
 
 @router.post("/search", response_model=SearchResponse)
-def search_post(request: Request, state: StateDep, service: SearchServiceDep, body: SearchBody) -> SearchResponse:
+def search_post(
+    request: Request, state: StateDep, service: SearchServiceDep, body: SearchBody
+) -> SearchResponse:
     parsed = search_request(
         state.settings, body.q, body.team, body.location, body.language, body.limit, body.offset
     )

@@ -7,7 +7,19 @@ from index.settings import Settings
 from tests.api.server import running_server
 from tests.fakes import FakeEmbedder
 
-RESULT_FIELDS = {"id", "title", "company", "team", "location", "remote", "languages", "url", "score", "section", "snippet"}
+RESULT_FIELDS = {
+    "id",
+    "title",
+    "company",
+    "team",
+    "location",
+    "remote",
+    "languages",
+    "url",
+    "score",
+    "section",
+    "snippet",
+}
 
 
 def test_search_get_returns_ranked_results_with_contract_fields(client):
@@ -22,11 +34,15 @@ def test_search_get_returns_ranked_results_with_contract_fields(client):
 
 
 def test_search_filters_repeat_and_combine(client):
-    body = client.get("/v1/search", params=[("q", "engineer"), ("language", "golang"), ("language", "rust")]).json()
+    body = client.get(
+        "/v1/search", params=[("q", "engineer"), ("language", "golang"), ("language", "rust")]
+    ).json()
     assert {r["id"] for r in body["results"]} == {"rust-1", "go-1"}
     body = client.get("/v1/search", params={"q": "engineer", "location": "remote"}).json()
     assert [r["id"] for r in body["results"]] == ["go-1"] and body["results"][0]["remote"] is True
-    body = client.get("/v1/search", params={"q": "x", "location": "berlin", "team": "STORAGE"}).json()
+    body = client.get(
+        "/v1/search", params={"q": "x", "location": "berlin", "team": "STORAGE"}
+    ).json()
     assert [r["id"] for r in body["results"]] == ["rust-1"]
 
 
@@ -69,7 +85,9 @@ def test_search_post_bad_body_is_422(client):
     response = client.post("/v1/search", json={"q": 5, "limit": "x"})
     assert response.status_code == 422
     assert "limit" in response.json()["detail"]
-    response = client.post("/v1/search", content=b"not json", headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/search", content=b"not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
 
 
@@ -83,7 +101,11 @@ def test_posting_endpoint_and_404(client):
 
 def test_facets_count_every_value(client):
     body = client.get("/v1/facets").json()
-    assert {f["value"]: f["count"] for f in body["team"]} == {"Storage": 1, "Platform": 1, "Sales": 1}
+    assert {f["value"]: f["count"] for f in body["team"]} == {
+        "Storage": 1,
+        "Platform": 1,
+        "Sales": 1,
+    }
     locations = {f["value"]: f["count"] for f in body["location"]}
     assert locations["remote"] == 1 and locations["DE"] == 1 and locations["Berlin"] == 1
     assert {f["value"] for f in body["language"]} == {"Go", "Rust"}

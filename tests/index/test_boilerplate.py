@@ -27,7 +27,11 @@ def test_boilerplate_recurring_lines_across_distinct_jobs():
     postings = [
         acme("1", "Backend Engineer", "Design the routing service for same-day delivery drivers."),
         acme("2", "Data Analyst", "Model demand forecasts for every warehouse in the network."),
-        acme("3", "Account Executive", "Sell the platform to regional grocery chains and wholesalers."),
+        acme(
+            "3",
+            "Account Executive",
+            "Sell the platform to regional grocery chains and wholesalers.",
+        ),
     ]
     found = find_boilerplate(postings)[company_key("Acme")]
     assert boilerplate_share(ABOUT, found) == 1.0
@@ -43,13 +47,25 @@ def test_boilerplate_same_job_in_many_cities_keeps_its_duties():
 
 
 def test_boilerplate_is_per_company():
-    postings = [acme(str(n), f"Role {n}", f"Duty number {n} with enough words to count as a line.", company=f"Co {n}")
-                for n in range(4)]
+    postings = [
+        acme(
+            str(n),
+            f"Role {n}",
+            f"Duty number {n} with enough words to count as a line.",
+            company=f"Co {n}",
+        )
+        for n in range(4)
+    ]
     assert find_boilerplate(postings) == {}
 
 
 def test_strip_boilerplate_keeps_the_job_lines():
-    postings = [acme(str(n), f"Role {n}", f"Specific duty {n} for this one job, described at length.") for n in range(3)]
+    postings = [
+        acme(str(n), f"Role {n}", f"Specific duty {n} for this one job, described at length.")
+        for n in range(3)
+    ]
     found = find_boilerplate(postings)[company_key("Acme")]
     text = f"{ABOUT}\nSpecific duty 1 for this one job, described at length."
-    assert strip_boilerplate(text, found) == "Specific duty 1 for this one job, described at length."
+    assert (
+        strip_boilerplate(text, found) == "Specific duty 1 for this one job, described at length."
+    )

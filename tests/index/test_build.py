@@ -33,7 +33,9 @@ def test_build_writes_manifest_and_switches_current(tmp_path):
 
 def test_build_keeps_previous_build_and_prunes_older(tmp_path):
     root = tmp_path / "index"
-    reports = [build_index([make_posting(f"p{n}")], FakeEmbedder(), root, keep_builds=1) for n in range(4)]
+    reports = [
+        build_index([make_posting(f"p{n}")], FakeEmbedder(), root, keep_builds=1) for n in range(4)
+    ]
     remaining = sorted(p.name for p in builds_dir(root).iterdir())
     assert remaining == sorted(r.directory.name for r in reports[-2:])
     assert current_build(root) == reports[-1].directory
@@ -52,7 +54,9 @@ def test_build_crash_before_switch_leaves_old_index_current(tmp_path, monkeypatc
     assert current_build(root) == first.directory
     assert open_index(root, "fake-hash").catalog.summaries([0])[0].id == "old"
     monkeypatch.undo()
-    second = build_index([make_posting("newer")], FakeEmbedder(), root)  # the leftover is cleaned up
+    second = build_index(
+        [make_posting("newer")], FakeEmbedder(), root
+    )  # the leftover is cleaned up
     assert current_build(root) == second.directory
     assert not [p for p in builds_dir(root).iterdir() if p.name.startswith(".tmp-")]
 
@@ -100,13 +104,19 @@ def test_rebuild_embeds_only_changed_chunks(tmp_path):
     report = build_index(postings, first, root)
     assert report.cache.hits == 0 and first.embedded == report.manifest.chunks
 
-    changed = [*postings[:-2], make_posting("brand-new", "Kotlin Android Engineer")]  # one new, two gone
+    changed = [
+        *postings[:-2],
+        make_posting("brand-new", "Kotlin Android Engineer"),
+    ]  # one new, two gone
     second = FakeEmbedder()
     report = build_index(changed, second, root)
     assert second.embedded == 1  # only the new posting's single chunk reached the model
     assert report.cache.hits == report.manifest.chunks - 1
     loaded = open_index(root, "fake-hash")
-    assert loaded.catalog.pid_of(postings[-1].id) is None and loaded.catalog.pid_of("brand-new") is not None
+    assert (
+        loaded.catalog.pid_of(postings[-1].id) is None
+        and loaded.catalog.pid_of("brand-new") is not None
+    )
     # a vector read back from the cache equals a freshly computed one
     np.testing.assert_allclose(
         np.asarray(loaded.store.vectors[0]),

@@ -26,8 +26,12 @@ def covered(section_text: str, passages: list[str]) -> bool:
 
 
 def test_chunk_long_section_splits_within_limit_and_covers_text():
-    long_text = "\n\n".join(f"Paragraph {n} talks about storage engines and query planning in Rust." for n in range(30))
-    posting = make_posting("p", "Storage Engineer", sections=(("What you'll do", SectionKind.ROLE, long_text),))
+    long_text = "\n\n".join(
+        f"Paragraph {n} talks about storage engines and query planning in Rust." for n in range(30)
+    )
+    posting = make_posting(
+        "p", "Storage Engineer", sections=(("What you'll do", SectionKind.ROLE, long_text),)
+    )
     chunks = chunk_posting(posting, fake.count_tokens, fake.max_tokens)
     assert len(chunks) > 3
     assert all(fake.count_tokens(c.text) + SPECIAL_TOKENS <= fake.max_tokens for c in chunks)
@@ -40,8 +44,12 @@ def test_chunk_tiny_section_joins_its_neighbour():
     posting = make_posting(
         "p",
         sections=(
-            ("What you'll do", SectionKind.ROLE, "Design and build the storage engine for our database service, from the write-ahead log "
-             "to compaction, and own its performance in production."),
+            (
+                "What you'll do",
+                SectionKind.ROLE,
+                "Design and build the storage engine for our database service, from the write-ahead log "
+                "to compaction, and own its performance in production.",
+            ),
             ("Location", SectionKind.OTHER, "Remote."),
         ),
     )
@@ -54,10 +62,18 @@ def test_chunk_never_crosses_sections():
     posting = make_posting(
         "p",
         sections=(
-            ("Requirements", SectionKind.REQUIREMENTS, "Five years of Go and Kubernetes experience in production systems, "
-             "including on-call for services with strict latency objectives and careful rollouts."),
-            ("Benefits", SectionKind.BENEFITS, "Health insurance, a learning budget and four weeks of paid vacation, "
-             "plus a home-office stipend, parental leave and a yearly team offsite somewhere warm."),
+            (
+                "Requirements",
+                SectionKind.REQUIREMENTS,
+                "Five years of Go and Kubernetes experience in production systems, "
+                "including on-call for services with strict latency objectives and careful rollouts.",
+            ),
+            (
+                "Benefits",
+                SectionKind.BENEFITS,
+                "Health insurance, a learning budget and four weeks of paid vacation, "
+                "plus a home-office stipend, parental leave and a yearly team offsite somewhere warm.",
+            ),
         ),
     )
     chunks = chunk_posting(posting, fake.count_tokens, 256)
@@ -96,8 +112,12 @@ def test_chunk_invariants_hold_for_any_text(section_texts, max_tokens):
 
 @pytest.mark.slow
 def test_chunk_real_tokenizer_never_exceeds_model_limit(real_embedder):
-    paragraph = "We build distributed systems, storage engines and query planners in Rust and C++. " * 40
-    posting = make_posting("p", "Engineer", sections=(("What you'll do", SectionKind.ROLE, paragraph),))
+    paragraph = (
+        "We build distributed systems, storage engines and query planners in Rust and C++. " * 40
+    )
+    posting = make_posting(
+        "p", "Engineer", sections=(("What you'll do", SectionKind.ROLE, paragraph),)
+    )
     chunks = chunk_posting(posting, real_embedder.count_tokens, real_embedder.max_tokens)
     assert len(chunks) > 1
     for chunk in chunks:

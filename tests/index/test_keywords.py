@@ -16,7 +16,12 @@ def db() -> sqlite3.Connection:
     conn.executescript(KEYWORD_SCHEMA)
     rows = [
         (0, "Rust Storage Engineer", "Build storage engines and query planners.", "About Acme."),
-        (1, "Frontend Engineer", "React and TypeScript design system work.", "Acme storage company."),
+        (
+            1,
+            "Frontend Engineer",
+            "React and TypeScript design system work.",
+            "Acme storage company.",
+        ),
         (2, "Storage SRE", "Operate storage clusters on call.", ""),
         (3, "Account Executive", "Sell to enterprise customers.", "We store things."),
     ]
@@ -25,16 +30,26 @@ def db() -> sqlite3.Connection:
 
 
 def test_query_terms_drop_stopwords_and_keep_language_names():
-    assert query_terms("I want to work on C++ and C# in a .NET shop") == ["c++", "c#", "net", "shop"]
+    assert query_terms("I want to work on C++ and C# in a .NET shop") == [
+        "c++",
+        "c#",
+        "net",
+        "shop",
+    ]
 
 
 def test_query_phrases_are_adjacent_content_words():
     assert query_phrases("engineering manager leading a backend platform team") == [
-        "engineering manager", "manager leading", "backend platform", "platform team",
+        "engineering manager",
+        "manager leading",
+        "backend platform",
+        "platform team",
     ]
 
 
-@pytest.mark.parametrize("hostile", ['" OR 1=1 --', "NEAR(", "*", '"', "AND", "title:foo", "a) OR (b", "^x"])
+@pytest.mark.parametrize(
+    "hostile", ['" OR 1=1 --', "NEAR(", "*", '"', "AND", "title:foo", "a) OR (b", "^x"]
+)
 def test_keyword_search_treats_syntax_as_text(db, hostile):
     pids, scores = keyword_search(db, query_terms(hostile) + [hostile], 10)
     assert len(pids) == len(scores)  # no sqlite3.OperationalError

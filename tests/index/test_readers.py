@@ -10,12 +10,20 @@ from index.models import Workplace
 from index.readers import read_postings
 from tests.paths import shared_file
 
-GOOD = {"id": "a1", "title": "Rust Engineer", "company": "Acme", "location": "Berlin, Germany",
-        "content_html": "<h2>What you'll do</h2><p>Write Rust.</p>", "content_text": None}
+GOOD = {
+    "id": "a1",
+    "title": "Rust Engineer",
+    "company": "Acme",
+    "location": "Berlin, Germany",
+    "content_html": "<h2>What you'll do</h2><p>Write Rust.</p>",
+    "content_text": None,
+}
 
 
 def write_lines(path: Path, lines: list[str | bytes]) -> Path:
-    path.write_bytes(b"\n".join(line if isinstance(line, bytes) else line.encode() for line in lines) + b"\n")
+    path.write_bytes(
+        b"\n".join(line if isinstance(line, bytes) else line.encode() for line in lines) + b"\n"
+    )
     return path
 
 
@@ -71,7 +79,10 @@ def test_read_unrecognised_file_is_reported_not_fatal(tmp_path):
     good = write_lines(tmp_path / "p.jsonl", [json.dumps(GOOD)])
     result = read_postings([bad, good])
     assert [p.id for p in result.postings] == ["a1"]
-    assert result.skipped[0].where == "whole file" and "unrecognised format" in result.skipped[0].reason
+    assert (
+        result.skipped[0].where == "whole file"
+        and "unrecognised format" in result.skipped[0].reason
+    )
 
 
 def test_read_greenhouse_export():
@@ -101,11 +112,23 @@ def test_read_ashby_export():
 
 
 def test_read_greenhouse_record_with_wrong_types_is_skipped(tmp_path):
-    doc = {"jobs": [
-        {"id": 1, "title": "Good", "content": "&lt;p&gt;Hello world&lt;/p&gt;", "departments": [{"name": "Data"}]},
-        {"id": 2, "title": "Bad departments", "content": "&lt;p&gt;x&lt;/p&gt;", "departments": "Data"},
-        {"id": 3, "title": "No content"},
-    ]}
+    doc = {
+        "jobs": [
+            {
+                "id": 1,
+                "title": "Good",
+                "content": "&lt;p&gt;Hello world&lt;/p&gt;",
+                "departments": [{"name": "Data"}],
+            },
+            {
+                "id": 2,
+                "title": "Bad departments",
+                "content": "&lt;p&gt;x&lt;/p&gt;",
+                "departments": "Data",
+            },
+            {"id": 3, "title": "No content"},
+        ]
+    }
     path = tmp_path / "gh.json"
     path.write_text(json.dumps(doc))
     result = read_postings([path])

@@ -24,7 +24,11 @@ def test_store_search_equals_brute_force(tmp_path, vectors, monkeypatch, subset_
     store = VectorStore(tmp_path)
     rng = np.random.default_rng(allowed_count or 1)
     query = vectors[7] + 0.1 * rng.normal(size=32).astype(np.float32)
-    allowed = None if allowed_count is None else np.sort(rng.choice(500, allowed_count, replace=False)).astype(np.int64)
+    allowed = (
+        None
+        if allowed_count is None
+        else np.sort(rng.choice(500, allowed_count, replace=False)).astype(np.int64)
+    )
     candidates = np.arange(500) if allowed is None else allowed
     exact = vectors[candidates] @ query
     expected_ids = candidates[np.argsort(-exact)][:10]
@@ -35,12 +39,18 @@ def test_store_search_equals_brute_force(tmp_path, vectors, monkeypatch, subset_
 
 @pytest.mark.parametrize("subset_max", [0, 10_000], ids=["faiss-selector", "numpy-subset"])
 @pytest.mark.parametrize("allowed_count", [None, 300, 3])
-def test_store_range_search_returns_every_chunk_above_threshold(tmp_path, vectors, monkeypatch, subset_max, allowed_count):
+def test_store_range_search_returns_every_chunk_above_threshold(
+    tmp_path, vectors, monkeypatch, subset_max, allowed_count
+):
     monkeypatch.setattr(store_module, "EXACT_SUBSET_MAX", subset_max)
     write_store(tmp_path, vectors)
     store = VectorStore(tmp_path)
     rng = np.random.default_rng(5)
-    allowed = None if allowed_count is None else np.sort(rng.choice(500, allowed_count, replace=False)).astype(np.int64)
+    allowed = (
+        None
+        if allowed_count is None
+        else np.sort(rng.choice(500, allowed_count, replace=False)).astype(np.int64)
+    )
     candidates = np.arange(500) if allowed is None else allowed
     query = vectors[candidates[0]]
     exact = vectors[candidates] @ query

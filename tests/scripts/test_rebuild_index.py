@@ -30,7 +30,9 @@ def test_rebuild_reports_malformed_records_and_indexes_the_rest(tmp_path):
     lines = [json.dumps(p) for p in good]
     lines.insert(1, '{"id": "cut-off", "title": "Half a rec')
     lines.insert(3, json.dumps({**good[0], "id": "no-title", "title": ""}))
-    lines.append(json.dumps({**good[1], "id": "wrong-type", "content_html": 42, "content_text": None}))
+    lines.append(
+        json.dumps({**good[1], "id": "wrong-type", "content_html": 42, "content_text": None})
+    )
     lines.append(json.dumps(good[2]))  # a duplicate id: the last one wins
     path = tmp_path / "postings.jsonl"
     path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "bytes", "title": "\xff"}\n')

@@ -10,7 +10,11 @@ from tests.fakes import FakeEmbedder
 
 def test_short_query_is_one_part():
     query = prepare_query("rust storage engineer", FakeEmbedder(max_tokens=64))
-    assert query.parts == ("rust storage engineer",) and query.terms == ("rust", "storage", "engineer")
+    assert query.parts == ("rust storage engineer",) and query.terms == (
+        "rust",
+        "storage",
+        "engineer",
+    )
 
 
 def test_long_query_splits_into_parts_that_fit_and_keep_every_word():

@@ -9,17 +9,22 @@ import pytest
 
 from index.build import build_index
 from index.chunking import chunk_posting
-from index.loaded import open_index
 from index.keywords import query_phrases, query_terms
+from index.loaded import open_index
 from index.models import Posting, Workplace
 from search.errors import InvalidFilterError, PostingNotFoundError
 from search.filters import Filters
-from search.ranking import PRESETS, RankingConfig, fuse, PostingScore
+from search.ranking import PRESETS, PostingScore, RankingConfig, fuse
 from search.service import SearchRequest, SearchService
 from tests.factories import make_posting, synthetic_postings
 from tests.fakes import FakeEmbedder
 
-QUERIES = ["storage engine replication", "kafka pipeline spark", "sales quota customers", "react design system"]
+QUERIES = [
+    "storage engine replication",
+    "kafka pipeline spark",
+    "sales quota customers",
+    "react design system",
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +58,7 @@ def assert_same_ranking(got: list[tuple[str, float]], expected: list[tuple[str, 
     assert len(got) == len(expected)
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], atol=1e-5)
     # ids agree wherever scores are not tied
-    for (gid, gs), (eid, es) in zip(got, expected, strict=True):
+    for (gid, _gs), (eid, es) in zip(got, expected, strict=True):
         tied = sum(1 for _, s in expected if abs(s - es) < 1e-5) > 1
         assert tied or gid == eid
 
@@ -85,13 +90,20 @@ def test_search_filter_leaving_few_postings_returns_all_of_them(service, corpus)
     keep = lambda p: p.team == "Platform" and "IN" in p.location.countries  # noqa: E731
     expected = brute_force(corpus, "storage engine", keep)
     assert 1 <= len(expected) <= 3, "the synthetic corpus should leave a handful here"
-    result = service.search(SearchRequest("storage engine", Filters(teams=("platform",), locations=("india",)), limit=10))
+    result = service.search(
+        SearchRequest(
+            "storage engine", Filters(teams=("platform",), locations=("india",)), limit=10
+        )
+    )
     assert_same_ranking([(h.posting.id, h.score) for h in result.hits], expected)
 
 
 def test_search_pagination_pages_are_consecutive_slices(service):
     full = service.search(SearchRequest("database index latency", limit=30)).hits
-    pages = [service.search(SearchRequest("database index latency", limit=10, offset=o)).hits for o in (0, 10, 20)]
+    pages = [
+        service.search(SearchRequest("database index latency", limit=10, offset=o)).hits
+        for o in (0, 10, 20)
+    ]
     assert [h.posting.id for page in pages for h in page] == [h.posting.id for h in full]
 
 
@@ -103,7 +115,9 @@ def test_search_hit_names_best_section_and_snippet(service):
 
 def test_search_empty_query_lists_matching_newest_first(service, corpus):
     result = service.search(SearchRequest("", Filters(teams=("Sales",)), limit=100))
-    expected = sorted((p for p in corpus if p.team == "Sales"), key=lambda p: p.updated_at or "", reverse=True)
+    expected = sorted(
+        (p for p in corpus if p.team == "Sales"), key=lambda p: p.updated_at or "", reverse=True
+    )
     assert [h.posting.updated_at for h in result.hits] == [p.updated_at for p in expected]
     assert all(h.score is None for h in result.hits)
     assert result.total == len(expected)
@@ -144,23 +158,34 @@ def test_swap_serves_new_index_and_old_calls_keep_theirs(tmp_path: Path):
     [
         (Filters(), lambda p: True),
         (Filters(teams=("storage", "data")), lambda p: p.team in ("Storage", "Data")),
-        (Filters(teams=("platform",), locations=("india",)), lambda p: p.team == "Platform" and "IN" in p.location.countries),
+        (
+            Filters(teams=("platform",), locations=("india",)),
+            lambda p: p.team == "Platform" and "IN" in p.location.countries,
+        ),
     ],
     ids=["none", "two-teams", "narrow"],
 )
 @pytest.mark.parametrize("phrase_pairs", [0, 1])
-def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filters, keep, phrase_pairs):
+def test_hybrid_filtered_equals_fusion_of_filtered_lists(
+    service, corpus, filters, keep, phrase_pairs
+):
     """Both sides restrict to the filter before ranking: the fused list equals fusing the
     brute-force dense list and the unfiltered BM25 list, each cut down to the allowed postings."""
     config = RankingConfig(
-        candidates=1000, context_penalty=0.0, boilerplate_penalty=0.0, min_score=0.0, phrase_pairs=phrase_pairs
+        candidates=1000,
+        context_penalty=0.0,
+        boilerplate_penalty=0.0,
+        min_score=0.0,
+        phrase_pairs=phrase_pairs,
     )
     query = "storage engine replication"
     dense = brute_force(corpus, query, keep)
     pid_of = {p.id: n for n, p in enumerate(corpus)}
     dense_scores = [PostingScore(pid_of[i], s, -1) for i, s in dense]
     keywords = query_terms(query) + (query_phrases(query) if phrase_pairs else [])
-    kw_pids, kw_scores = service.index.catalog.keyword_search(keywords, 1000, None, config.column_weights)
+    kw_pids, kw_scores = service.index.catalog.keyword_search(
+        keywords, 1000, None, config.column_weights
+    )
     allowed = {pid_of[p.id] for p in corpus if keep(p)}
     mask = np.array([int(p) in allowed for p in kw_pids], dtype=bool)
     expected = fuse(dense_scores, kw_pids[mask], kw_scores[mask], config)
@@ -172,8 +197,12 @@ def test_hybrid_filtered_equals_fusion_of_filtered_lists(service, corpus, filter
 
 
 def test_threshold_drops_weak_matches_and_total_counts_the_rest(service, corpus):
-    strong = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.3))
-    everything = service.search(SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.0))
+    strong = service.search(
+        SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.3)
+    )
+    everything = service.search(
+        SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.0)
+    )
     assert 0 < strong.total < everything.total == len(corpus)
     assert strong.total == len(strong.hits)
     assert all(h.dense_score is not None and h.dense_score >= 0.3 for h in strong.hits)
@@ -183,7 +212,8 @@ def test_threshold_drops_weak_matches_and_total_counts_the_rest(service, corpus)
 
 def test_hit_explains_terms_and_filters(service):
     result = service.search(
-        SearchRequest("kafka pipeline", Filters(teams=("data", "sales")), limit=3), RankingConfig(min_score=0.0)
+        SearchRequest("kafka pipeline", Filters(teams=("data", "sales")), limit=3),
+        RankingConfig(min_score=0.0),
     )
     hit = result.hits[0]
     assert hit.matched_filters["team"] in (["data"], ["sales"])
