@@ -34,4 +34,6 @@ def search_request(
             if len(value) > 200:
                 raise FieldError(name, "a filter value is at most 200 characters")
     filters = Filters(tuple(team), tuple(location), tuple(language))
-    return SearchRequest(query=q.replace("\x00", " "), filters=filters, limit=limit, offset=offset)
+    return SearchRequest(
+        query=q.replace("\x00", " "), filters=filters, limit=limit, offset=offset, facets=True
+    )

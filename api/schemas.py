@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from index.catalog import PostingSummary
+from search.facets import FacetCount
 from search.service import PostingDetail, SearchHit
 
 
@@ -81,6 +83,29 @@ class SearchBody(BaseModel):
     offset: int = 0
 
 
+class FacetValue(BaseModel):
+    value: str = Field(description="pass back as the filter's value")
+    label: str
+    count: int
+
+
+class FacetGroups(BaseModel):
+    """Counts for the current query; each field counted with the other fields' filters."""
+
+    team: list[FacetValue]
+    location: list[FacetValue]
+    language: list[FacetValue]
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, list[FacetCount]]) -> FacetGroups:
+        return cls(
+            **{
+                field: [FacetValue(value=f.value, label=f.label, count=f.count) for f in values]
+                for field, values in counts.items()
+            }
+        )
+
+
 class SearchResponse(BaseModel):
     results: list[SearchHitPublic]
     total: int
@@ -95,6 +120,7 @@ class SearchResponse(BaseModel):
         0,
         description="distinct words of a long q that the keyword side left out (it keeps the most repeated)",
     )
+    facets: FacetGroups | None = None
     stages_ms: dict[str, float]
     took_ms: float
 
@@ -128,16 +154,7 @@ class PostingResponse(BaseModel):
         return cls(**_summary_fields(detail.posting), sections=sections, took_ms=took_ms)
 
 
-class FacetValue(BaseModel):
-    value: str
-    label: str
-    count: int
-
-
-class FacetsResponse(BaseModel):
-    team: list[FacetValue]
-    location: list[FacetValue]
-    language: list[FacetValue]
+class FacetsResponse(FacetGroups):
     total: int
     took_ms: float
 

@@ -20,12 +20,14 @@ from index.loaded import LoadedIndex
 from index.models import Section, SectionKind
 from search.dense import best_chunks, dense_postings
 from search.errors import PostingNotFoundError
+from search.facets import FacetCount, facet_counts
 from search.filters import Filters, facet_conditions, keys_by_value
 from search.query import PreparedQuery, prepare_query
 from search.ranking import FusedScore, PostingScore, RankingConfig, chunk_penalties, fuse
 from search.snippets import highlight_spans, make_snippet, term_matches
 
 IntArray = npt.NDArray[np.int64]
+FACETS_PER_FIELD = 30  # values per facet field in a search response (GET /v1/facets has all)
 FilterKeys = dict[str, dict[str, list[FacetKey]]]
 
 
@@ -35,6 +37,7 @@ class SearchRequest:
     filters: Filters = field(default_factory=Filters)
     limit: int = 10
     offset: int = 0
+    facets: bool = False  # also count facet values for this query and these filters
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class SearchResult:
     stages_ms: dict[str, float]
     query_parts: int = 1  # >1 when a long query was split to fit the model (nothing is cut)
     keyword_terms_dropped: int = 0  # distinct query words the keyword side left out (long text)
+    facets: dict[str, list[FacetCount]] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,9 +138,47 @@ class SearchService:
         page = fused[request.offset : needed]
         hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)
+        facets = None
+        if request.facets:
+            started = time.perf_counter()
+            matched = None
+            if config.min_score > 0 or not config.uses_dense:
+                matched = self._matched_unfiltered(
+                    index, query, penalties, config, fused, conditions
+                )
+            facets = facet_counts(index, matched, conditions, FACETS_PER_FIELD)
+            stages["facets_ms"] = _ms(started)
         return SearchResult(
-            hits, total, complete, index.version, stages, len(query.parts), query.terms_dropped
+            hits,
+            total,
+            complete,
+            index.version,
+            stages,
+            len(query.parts),
+            query.terms_dropped,
+            facets,
         )
+
+    def _matched_unfiltered(
+        self,
+        index: LoadedIndex,
+        query: PreparedQuery,
+        penalties: npt.NDArray[np.float32],
+        config: RankingConfig,
+        fused: list[FusedScore],
+        conditions: dict[str, list[FacetKey]],
+    ) -> IntArray:
+        """The postings the query matches before filters: facet counts for a field ignore that
+        field's own filter, so they need the matches the filters took away too."""
+        if not conditions:
+            return np.array(sorted(f.pid for f in fused), dtype=np.int64)
+        if not config.uses_dense:
+            pids, _ = index.catalog.keyword_search(
+                query.terms, index.catalog.posting_count, None, config.column_weights
+            )
+            return np.unique(pids)
+        dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
+        return np.array(sorted(d.pid for d in dense), dtype=np.int64)
 
     def get_posting(self, posting_id: str) -> PostingDetail:
         index = self._index

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import SearchServiceDep
-from api.schemas import FacetsResponse, FacetValue, PostingResponse
+from api.schemas import FacetGroups, FacetsResponse, PostingResponse
 from api.timing import took_ms
 from search.facets import facet_counts
 
@@ -20,12 +20,7 @@ def get_posting(posting_id: str, request: Request, service: SearchServiceDep) ->
 @router.get("/facets", response_model=FacetsResponse)
 def get_facets(request: Request, service: SearchServiceDep) -> FacetsResponse:
     index = service.index
-    counts = facet_counts(index)
+    groups = FacetGroups.from_counts(facet_counts(index))
     return FacetsResponse(
-        **{
-            field: [FacetValue(value=f.value, label=f.label, count=f.count) for f in values]
-            for field, values in counts.items()
-        },
-        total=index.catalog.posting_count,
-        took_ms=took_ms(request),
+        **groups.model_dump(), total=index.catalog.posting_count, took_ms=took_ms(request)
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
-from api.schemas import SearchBody, SearchHitPublic, SearchResponse
+from api.schemas import FacetGroups, SearchBody, SearchHitPublic, SearchResponse
 from api.timing import took_ms
 from search.service import SearchRequest, SearchService
 
@@ -52,6 +52,7 @@ def _run(request: Request, service: SearchService, parsed: SearchRequest) -> Sea
         index_version=result.index_version,
         query_parts=result.query_parts,
         keyword_terms_dropped=result.keyword_terms_dropped,
+        facets=None if result.facets is None else FacetGroups.from_counts(result.facets),
         stages_ms=result.stages_ms,
         took_ms=took_ms(request),
     )

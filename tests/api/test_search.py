@@ -139,3 +139,17 @@ def test_facet_counts_equal_what_the_filter_returns(client):
         for facet in facets[field]:
             body = client.get("/v1/search", params={field: facet["value"], "limit": 50}).json()
             assert body["total"] == facet["count"], (field, facet)
+
+
+def test_search_response_counts_facets_with_the_other_filters(client):
+    body = client.get("/v1/search", params={"q": "engineer", "team": "Storage"}).json()
+    teams = {f["value"]: f["count"] for f in body["facets"]["team"]}
+    assert teams == {"Storage": 1, "Platform": 1, "Sales": 1}  # the team filter ignores itself
+    languages = {f["value"]: f["count"] for f in body["facets"]["language"]}
+    assert languages == {"Rust": 1}  # other fields honour the team filter
+    both = client.get(
+        "/v1/search", params={"q": "engineer", "team": "Storage", "language": "go"}
+    ).json()
+    assert both["total"] == 0
+    assert {f["value"]: f["count"] for f in both["facets"]["language"]} == {"Rust": 1}
+    assert {f["value"]: f["count"] for f in both["facets"]["team"]} == {"Platform": 1}

@@ -221,3 +221,18 @@ def test_hit_explains_terms_and_filters(service):
     for start, end in hit.highlights:
         assert hit.snippet[start:end].casefold().startswith(("kafka", "pipeline"))
     assert hit.keyword_score is not None and hit.dense_score is not None
+
+
+def test_facets_count_only_postings_above_the_threshold(service, corpus):
+    config = RankingConfig(min_score=0.3)
+    result = service.search(
+        SearchRequest("storage engine replication", limit=100, facets=True), config
+    )
+    matched = [p for p in corpus if p.id in {h.posting.id for h in result.hits}]
+    assert result.total == len(matched) > 0
+    teams = {f.value: f.count for f in result.facets["team"]}
+    expected: dict[str, int] = {}
+    for posting in matched:
+        if posting.team:
+            expected[posting.team] = expected.get(posting.team, 0) + 1
+    assert teams == expected
