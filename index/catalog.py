@@ -315,6 +315,20 @@ class Catalog:
             db.close()
         return {r[0]: ChunkRecord(r[0], r[1], r[2], r[3], SectionKind(r[4]), r[5]) for r in rows}
 
+    def same_job(self, pid: int) -> IntArray:
+        """Postings with the same company and title as `pid` (itself included): the same job
+        posted again, e.g. once per city."""
+        db = self._connect()
+        try:
+            rows = db.execute(
+                "SELECT b.pid FROM postings a JOIN postings b ON lower(b.company) = lower(a.company)"
+                " AND lower(b.title) = lower(a.title) WHERE a.pid = ? ORDER BY b.pid",
+                (pid,),
+            ).fetchall()
+        finally:
+            db.close()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
     def pid_of(self, posting_id: str) -> int | None:
         db = self._connect()
         try:

@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from index.catalog import FacetKey, PostingSummary
 from index.embedder import Embedder
+from index.keywords import query_terms
 from index.loaded import LoadedIndex
 from index.models import Section, SectionKind
 from search.dense import best_chunks, dense_postings
@@ -24,6 +25,7 @@ from search.facets import FacetCount, facet_counts
 from search.filters import Filters, facet_conditions, keys_by_value
 from search.query import PreparedQuery, prepare_query
 from search.ranking import FusedScore, PostingScore, RankingConfig, chunk_penalties, fuse
+from search.similar import profile_vector
 from search.snippets import highlight_spans, make_snippet, term_matches
 
 IntArray = npt.NDArray[np.int64]
@@ -179,6 +181,43 @@ class SearchService:
             return np.unique(pids)
         dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
         return np.array(sorted(d.pid for d in dense), dtype=np.int64)
+
+    def similar(
+        self, posting_id: str, filters: Filters | None = None, limit: int = 10, offset: int = 0
+    ) -> SearchResult:
+        """Postings like `posting_id`, best first, from its stored vectors (no model call)."""
+        index = self._index
+        source = index.catalog.pid_of(posting_id)
+        if source is None:
+            raise PostingNotFoundError(posting_id)
+        stages: dict[str, float] = {}
+        started = time.perf_counter()
+        filters = filters or Filters()
+        by_value = keys_by_value(filters)
+        conditions = facet_conditions(filters)
+        pids = index.catalog.pids_matching(conditions) if conditions else None
+        # Dense only, no threshold (a posting always has neighbours), section weights as in search.
+        config = self.config.with_overrides(keyword_weight=0.0, min_score=0.0)
+        penalties = self._chunk_penalties(index, config)
+        vector = profile_vector(index, source)
+        if pids is None:
+            pids = np.arange(index.catalog.posting_count, dtype=np.int64)
+        # Not itself, nor the same job posted again (same company and title, another city).
+        pids = np.setdiff1d(pids, index.catalog.same_job(source), assume_unique=True)
+        ranked, complete = dense_postings(
+            index, vector, index.catalog.chunk_ids(pids), penalties, config, offset + limit
+        )
+        stages["vector_ms"] = _ms(started)
+        started = time.perf_counter()
+        title_terms = tuple(query_terms(index.catalog.summaries([source])[source].title))
+        query = PreparedQuery("", (), title_terms, (), 0, vector)
+        page = [
+            FusedScore(r.pid, r.score, r.score, None, r.chunk_id)
+            for r in ranked[offset : offset + limit]
+        ]
+        hits = self._hydrate(index, page, query, penalties, by_value)
+        stages["hydrate_ms"] = _ms(started)
+        return SearchResult(hits, len(pids), complete, index.version, stages)
 
     def get_posting(self, posting_id: str) -> PostingDetail:
         index = self._index

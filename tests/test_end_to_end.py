@@ -133,3 +133,11 @@ def test_real_model_resume_is_split_not_cut(sample_service):
     assert result.query_parts > 1
     titles = " ".join(h.posting.title for h in result.hits[:3]).lower()
     assert "ios" in titles and ("android" in titles or "mobile" in titles)
+
+
+def test_real_model_similar_jobs_share_the_work_not_the_employer(sample_service):
+    source = sample_service.get_posting("sample:ferrowind-rust-storage-engine").posting
+    hits = sample_service.similar(source.id, limit=5).hits
+    assert source.id not in {h.posting.id for h in hits}
+    assert any(h.posting.company != source.company for h in hits)
+    assert sum("Rust" in h.posting.languages or "C++" in h.posting.languages for h in hits) >= 2

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
 
-from api.deps import SearchServiceDep
-from api.schemas import FacetGroups, FacetsResponse, PostingResponse
+from fastapi import APIRouter, Query, Request
+
+from api.deps import SearchServiceDep, StateDep
+from api.params import search_request
+from api.routes.search import search_response
+from api.schemas import FacetGroups, FacetsResponse, PostingResponse, SearchResponse
 from api.timing import took_ms
 from search.facets import facet_counts
 
 router = APIRouter(prefix="/v1", tags=["postings"])
 
 
+@router.get("/postings/{posting_id:path}/similar", response_model=SearchResponse)
+def get_similar(
+    posting_id: str,
+    request: Request,
+    state: StateDep,
+    service: SearchServiceDep,
+    team: Annotated[list[str], Query(description="repeatable; OR within the field")] = [],  # noqa: B006
+    location: Annotated[list[str], Query(description="country, city or 'remote'; repeatable")] = [],  # noqa: B006
+    language: Annotated[list[str], Query(description="programming language; repeatable")] = [],  # noqa: B006
+    limit: int = 10,
+    offset: int = 0,
+) -> SearchResponse:
+    """Postings like this one, from its stored vectors; the same job re-posted is left out."""
+    parsed = search_request(state.settings, "", team, location, language, limit, offset)
+    result = service.similar(posting_id, parsed.filters, parsed.limit, parsed.offset)
+    return search_response(request, parsed, result)
+
+
+# Declared after /similar: a ':path' id would otherwise swallow the suffix.
 @router.get("/postings/{posting_id:path}", response_model=PostingResponse)
 def get_posting(posting_id: str, request: Request, service: SearchServiceDep) -> PostingResponse:
     return PostingResponse.from_detail(service.get_posting(posting_id), took_ms(request))

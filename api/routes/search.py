@@ -10,7 +10,7 @@ from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
 from api.schemas import FacetGroups, SearchBody, SearchHitPublic, SearchResponse
 from api.timing import took_ms
-from search.service import SearchRequest, SearchService
+from search.service import SearchRequest, SearchResult
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -28,7 +28,7 @@ def search_get(
     offset: int = 0,
 ) -> SearchResponse:
     parsed = search_request(state.settings, q, team, location, language, limit, offset)
-    return _run(request, service, parsed)
+    return search_response(request, parsed, service.search(parsed))
 
 
 @router.post("/search", response_model=SearchResponse)
@@ -38,11 +38,12 @@ def search_post(
     parsed = search_request(
         state.settings, body.q, body.team, body.location, body.language, body.limit, body.offset
     )
-    return _run(request, service, parsed)
+    return search_response(request, parsed, service.search(parsed))
 
 
-def _run(request: Request, service: SearchService, parsed: SearchRequest) -> SearchResponse:
-    result = service.search(parsed)
+def search_response(
+    request: Request, parsed: SearchRequest, result: SearchResult
+) -> SearchResponse:
     return SearchResponse(
         results=[SearchHitPublic.from_hit(hit) for hit in result.hits],
         total=result.total,

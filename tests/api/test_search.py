@@ -153,3 +153,15 @@ def test_search_response_counts_facets_with_the_other_filters(client):
     assert both["total"] == 0
     assert {f["value"]: f["count"] for f in both["facets"]["language"]} == {"Rust": 1}
     assert {f["value"]: f["count"] for f in both["facets"]["team"]} == {"Platform": 1}
+
+
+def test_similar_endpoint_returns_others_and_404(client):
+    body = client.get("/v1/postings/rust-1/similar", params={"limit": 5}).json()
+    ids = [r["id"] for r in body["results"]]
+    assert "rust-1" not in ids and set(ids) == {"go-1", "sales-1"}
+    assert {"total", "exhaustive", "took_ms"} <= set(body)
+    filtered = client.get("/v1/postings/rust-1/similar", params={"team": "Sales"}).json()
+    assert [r["id"] for r in filtered["results"]] == ["sales-1"]
+    missing = client.get("/v1/postings/nope/similar")
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+    assert client.get("/v1/postings/rust-1/similar", params={"limit": 0}).status_code == 422

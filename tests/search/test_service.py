@@ -11,7 +11,7 @@ from index.build import build_index
 from index.chunking import chunk_posting
 from index.keywords import query_phrases, query_terms
 from index.loaded import open_index
-from index.models import Posting, Workplace
+from index.models import Posting, SectionKind, Workplace
 from search.errors import InvalidFilterError, PostingNotFoundError
 from search.filters import Filters
 from search.ranking import PRESETS, PostingScore, RankingConfig, fuse
@@ -236,3 +236,31 @@ def test_facets_count_only_postings_above_the_threshold(service, corpus):
         if posting.team:
             expected[posting.team] = expected.get(posting.team, 0) + 1
     assert teams == expected
+
+
+def test_similar_excludes_itself_and_reposts_of_the_same_job(tmp_path: Path):
+    embedder = FakeEmbedder()
+    kafka = (
+        ("What you'll do", SectionKind.ROLE, "Build kafka pipelines and spark jobs for analytics."),
+    )
+    postings = [
+        make_posting("src:C#:1", "Data Engineer", company="Acme", sections=kafka),
+        make_posting("repost", "Data Engineer", company="Acme", sections=kafka, countries=("DE",)),
+        make_posting("near", "Streaming Engineer", company="Other", sections=kafka),
+        make_posting(
+            "far",
+            "Account Executive",
+            company="Other",
+            sections=(("The role", SectionKind.ROLE, "Sell software to enterprise customers."),),
+        ),
+    ]
+    root = tmp_path / "index"
+    build_index(postings, embedder, root)
+    service = SearchService(embedder, open_index(root, embedder.name))
+    embedded_by_build = embedder.embedded
+    result = service.similar("src:C#:1", limit=10)
+    assert [h.posting.id for h in result.hits] == ["near", "far"]
+    assert result.total == 2 and result.hits[0].section == "What you'll do"
+    assert embedder.embedded == embedded_by_build  # similar embeds nothing
+    with pytest.raises(PostingNotFoundError):
+        service.similar("nope")
