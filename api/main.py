@@ -6,10 +6,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from api import observe
 from api.errors import register_error_handlers
-from api.routes import health, postings, search
-from api.state import AppState
+from api.observe import record_request
+from api.ratelimit import TokenBuckets, rate_limit_middleware
+from api.routes import admin, health, postings, search
+from api.state import AppState, IndexWatcher
 from api.timing import start_clock
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.settings import Settings, get_settings
@@ -31,7 +35,12 @@ def create_app(
         state = AppState(settings=settings, embedder=embedder_factory(settings))
         state.load()
         app.state.jobsearch = state
+        watcher = IndexWatcher(state, settings.watch_index_seconds)
+        if settings.watch_index_seconds > 0:
+            watcher.start()
         yield
+        if settings.watch_index_seconds > 0:
+            watcher.stop()
 
     app = FastAPI(
         title="jobsearch",
@@ -39,9 +48,23 @@ def create_app(
         description="Semantic job search: describe the work you want, get the postings that fit.",
         lifespan=lifespan,
     )
+    # Middleware added last runs first: the clock starts before anything else.
+    app.middleware("http")(record_request)
+    if settings.rate_limit_per_minute > 0:
+        buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.middleware("http")(rate_limit_middleware(buckets))
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization", "X-API-Key"],
+        )
     app.middleware("http")(start_clock)
     register_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(observe.router)
+    app.include_router(admin.router)
     app.include_router(search.router)
     app.include_router(postings.router)
     return app

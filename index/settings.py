@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     context_weight: float = 0.2
     phrase_pairs: int = 0
 
+    # Serving a public careers site.
+    cors_origins: list[str] = []  # e.g. ["https://careers.example.com"]; empty: no CORS headers
+    rate_limit_per_minute: float = 600.0  # per client address; 0 disables
+    rate_limit_burst: int = 60
+    admin_api_key: str | None = None  # enables POST /v1/admin/reload; unset: 403
+    watch_index_seconds: float = 0.0  # poll the `current` pointer and reload on change; 0: off
+
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -10,12 +10,11 @@ condensed nDCG (unjudged results dropped, Sakai 2007) bounds that effect from th
 from __future__ import annotations
 
 import math
+import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import numpy as np
 
 Qrels = Mapping[str, Mapping[str, int]]
 METRICS = ("ndcg10", "mrr10", "p5", "recall50", "judged10", "ndcg10_condensed")
@@ -35,22 +34,37 @@ def load_queries(path: Path) -> dict[str, str]:
 
 
 def load_qrels(path: Path) -> dict[str, dict[str, int]]:
-    """TREC qrels: `qid 0 docid grade` per line."""
+    """TREC qrels: `qid 0 docid grade` per line, grade a non-negative integer.
+
+    Negative grades (some TREC sets use -1 for spam) are rejected rather than guessed at: their
+    gain 2^grade - 1 would be negative and push nDCG below 0.
+    """
     qrels: dict[str, dict[str, int]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         parts = line.split()
-        if not parts:
+        if not parts or parts[0].startswith("#"):
             continue
-        if len(parts) != 4 or not parts[3].lstrip("-").isdigit():
-            raise ValueError(f"{path}:{number}: expected 'qid 0 docid grade', got {line!r}")
+        if len(parts) != 4 or not parts[3].isdigit():
+            raise ValueError(
+                f"{path}:{number}: expected 'qid 0 docid grade' (grade 0, 1, 2, ...), got {line!r}"
+            )
         qrels.setdefault(parts[0], {})[parts[2]] = int(parts[3])
     return qrels
 
 
+def _top(ranked: Sequence[str], k: int) -> list[str]:
+    """The first k distinct ids: a posting listed twice earns its gain once, so nDCG stays ≤ 1."""
+    return list(dict.fromkeys(ranked))[:k]
+
+
 def ndcg_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
-    """Graded nDCG: gain 2^grade - 1, log2 discount; the ideal uses every judged grade."""
+    """Graded nDCG: gain 2^grade - 1, log2 discount; the ideal uses every judged grade.
+
+    0.0 when the query has no relevant judgment (nothing to find, so nothing earned).
+    """
     dcg = sum(
-        (2 ** judged.get(doc, 0) - 1) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k])
+        (2 ** judged.get(doc, 0) - 1) / math.log2(rank + 2)
+        for rank, doc in enumerate(_top(ranked, k))
     )
     ideal_grades = sorted((g for g in judged.values() if g > 0), reverse=True)[:k]
     ideal = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal_grades))
@@ -58,29 +72,41 @@ def ndcg_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> fl
 
 
 def mrr_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
-    for rank, doc in enumerate(ranked[:k], start=1):
+    """1/rank of the first result graded ≥ 1 within the top k: how far a seeker scrolls."""
+    for rank, doc in enumerate(_top(ranked, k), start=1):
         if judged.get(doc, 0) >= 1:
             return 1.0 / rank
     return 0.0
 
 
 def precision_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 5) -> float:
-    return sum(1 for doc in ranked[:k] if judged.get(doc, 0) >= 1) / k
+    """Results graded ≥ 1 in the top k, over k: a short list is penalised for the empty slots."""
+    return sum(1 for doc in _top(ranked, k) if judged.get(doc, 0) >= 1) / k
 
 
 def recall_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 50) -> float:
+    """Share of the query's judged-relevant (grade ≥ 1) postings found in the top k.
+
+    0.0 when nothing is judged relevant, so such a query cannot inflate the mean.
+    """
     relevant = {doc for doc, grade in judged.items() if grade >= 1}
-    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+    return len(relevant & set(_top(ranked, k))) / len(relevant) if relevant else 0.0
 
 
 def judged_share_at(ranked: Sequence[str], judged: Mapping[str, int], k: int = 10) -> float:
-    """Share of the results shown (at most k) that carry any judgment; 0.0 for no results."""
-    shown = ranked[:k]
+    """Share of the results shown (at most k) that carry any judgment, grade 0 included.
+
+    Divided by the number shown, min(k, len(ranked)), not by k: the question is how far the
+    scores can be trusted, and empty slots hold no unjudged postings. 0.0 for no results.
+    """
+    shown = _top(ranked, k)
     return sum(1 for doc in shown if doc in judged) / len(shown) if shown else 0.0
 
 
 @dataclass(frozen=True)
 class QueryScores:
+    """Every metric of one query under one configuration, plus its search time."""
+
     qid: str
     query: str
     ndcg10: float
@@ -94,6 +120,8 @@ class QueryScores:
 
 @dataclass(frozen=True)
 class EvalReport:
+    """One configuration's run: per-query scores, their means and the median latency."""
+
     config: str
     per_query: list[QueryScores]
     mean: dict[str, float]
@@ -107,8 +135,11 @@ def evaluate(
     qrels: Qrels,
     depth: int = 50,
 ) -> EvalReport:
-    """Run every judged query through `search` and score the first `depth` results."""
-    scores = []
+    """Run every query that has judgments through `search`; score its first `depth` results.
+
+    Queries without qrels are skipped (no judgment, no score), as are qrels without a query.
+    """
+    scores: list[QueryScores] = []
     for qid, query in queries.items():
         if qid not in qrels:
             continue
@@ -129,13 +160,19 @@ def evaluate(
                 seconds,
             )
         )
-    mean = {m: float(np.mean([getattr(s, m) for s in scores])) if scores else 0.0 for m in METRICS}
-    p50 = float(np.median([s.seconds for s in scores]) * 1000) if scores else 0.0
+    mean = {m: statistics.fmean(getattr(s, m) for s in scores) if scores else 0.0 for m in METRICS}
+    p50 = statistics.median(s.seconds for s in scores) * 1000 if scores else 0.0
     return EvalReport(config_name, scores, mean, p50)
 
 
+def _cell(text: str) -> str:
+    """Query text as a table cell: at most 60 characters, pipes escaped."""
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return text.replace("|", "\\|")
+
+
 def render_markdown(reports: Sequence[EvalReport]) -> str:
-    """One row per configuration, then nDCG@10 per query side by side."""
+    """One row per configuration, then nDCG@10 per query side by side (rows matched by qid)."""
     lines = [
         "| config | nDCG@10 | MRR@10 | P@5 | Recall@50 | judged@10 | nDCG@10 judged-only | p50 ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -147,17 +184,18 @@ def render_markdown(reports: Sequence[EvalReport]) -> str:
             f"| {m['judged10']:.3f} | {m['ndcg10_condensed']:.3f} | {r.latency_ms_p50:.1f} |"
         )
     if reports:
+        by_qid = [{s.qid: s for s in r.per_query} for r in reports]
+        queries = {s.qid: s.query for r in reports for s in r.per_query}
         lines += ["", "| qid | query | " + " | ".join(r.config for r in reports) + " |"]
         lines.append("|---|---|" + "---|" * len(reports))
-        for row in zip(*(r.per_query for r in reports), strict=True):
-            query = row[0].query if len(row[0].query) <= 60 else row[0].query[:57] + "..."
-            lines.append(
-                f"| {row[0].qid} | {query} | " + " | ".join(f"{s.ndcg10:.3f}" for s in row) + " |"
-            )
+        for qid, query in queries.items():
+            cells = [f"{d[qid].ndcg10:.3f}" if qid in d else "–" for d in by_qid]
+            lines.append(f"| {qid} | {_cell(query)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def reports_to_json(reports: Sequence[EvalReport]) -> dict[str, object]:
+    """Plain dicts keyed by configuration name, ready for `json.dumps`."""
     return {
         r.config: {
             "mean": r.mean,

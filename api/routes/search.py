@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Request
 from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
 from api.schemas import FacetGroups, SearchBody, SearchHitPublic, SearchResponse
+from api.state import AppState
 from api.timing import took_ms
-from search.service import SearchRequest, SearchResult
+from search.service import SearchRequest, SearchResult, SearchService
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -28,7 +29,7 @@ def search_get(
     offset: int = 0,
 ) -> SearchResponse:
     parsed = search_request(state.settings, q, team, location, language, limit, offset)
-    return search_response(request, parsed, service.search(parsed))
+    return search_response(request, parsed, _searched(state, service, parsed))
 
 
 @router.post("/search", response_model=SearchResponse)
@@ -38,7 +39,13 @@ def search_post(
     parsed = search_request(
         state.settings, body.q, body.team, body.location, body.language, body.limit, body.offset
     )
-    return search_response(request, parsed, service.search(parsed))
+    return search_response(request, parsed, _searched(state, service, parsed))
+
+
+def _searched(state: AppState, service: SearchService, parsed: SearchRequest) -> SearchResult:
+    result = service.search(parsed)
+    state.metrics.record_search(result.stages_ms, len(result.hits))
+    return result
 
 
 def search_response(
