@@ -18,11 +18,16 @@ def search_request(
     language: Sequence[str],
     limit: int,
     offset: int,
+    diversify_team: int = 0,
 ) -> SearchRequest:
     if len(q) > settings.max_query_chars:
         raise FieldError("q", f"at most {settings.max_query_chars} characters (got {len(q)})")
     if not 1 <= limit <= settings.max_limit:
         raise FieldError("limit", f"must be between 1 and {settings.max_limit} (got {limit})")
+    if not 0 <= diversify_team <= limit:
+        raise FieldError(
+            "diversify_team", f"must be between 0 (off) and limit ({limit}), got {diversify_team}"
+        )
     if not 0 <= offset <= settings.max_offset:
         raise FieldError("offset", f"must be between 0 and {settings.max_offset} (got {offset})")
     for name, values in (("team", team), ("location", location), ("language", language)):
@@ -35,5 +40,10 @@ def search_request(
                 raise FieldError(name, "a filter value is at most 200 characters")
     filters = Filters(tuple(team), tuple(location), tuple(language))
     return SearchRequest(
-        query=q.replace("\x00", " "), filters=filters, limit=limit, offset=offset, facets=True
+        query=q.replace("\x00", " "),
+        filters=filters,
+        limit=limit,
+        offset=offset,
+        facets=True,
+        per_team=diversify_team,
     )

@@ -81,6 +81,7 @@ class SearchBody(BaseModel):
     language: list[str] = []
     limit: int = 10
     offset: int = 0
+    diversify_team: int = 0
 
 
 class FacetValue(BaseModel):

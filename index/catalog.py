@@ -200,8 +200,9 @@ class Catalog:
         db = self._connect()
         try:
             rows = db.execute(
-                "SELECT pid, chunk_start, chunk_end, updated_at FROM postings ORDER BY pid"
+                "SELECT pid, chunk_start, chunk_end, updated_at, team FROM postings ORDER BY pid"
             ).fetchall()
+            self.team_of: list[str | None] = [r[4] for r in rows]
             self.chunk_start: IntArray = np.array([r[1] for r in rows], dtype=np.int64)
             self.chunk_end: IntArray = np.array([r[2] for r in rows], dtype=np.int64)
             self.updated_ts: npt.NDArray[np.float64] = np.array(

@@ -24,7 +24,14 @@ from search.errors import PostingNotFoundError
 from search.facets import FacetCount, facet_counts
 from search.filters import Filters, facet_conditions, keys_by_value
 from search.query import PreparedQuery, prepare_query
-from search.ranking import FusedScore, PostingScore, RankingConfig, chunk_penalties, fuse
+from search.ranking import (
+    FusedScore,
+    PostingScore,
+    RankingConfig,
+    chunk_penalties,
+    diversify_by_team,
+    fuse,
+)
 from search.similar import profile_vector
 from search.snippets import highlight_spans, make_snippet, term_matches
 
@@ -40,6 +47,7 @@ class SearchRequest:
     limit: int = 10
     offset: int = 0
     facets: bool = False  # also count facet values for this query and these filters
+    per_team: int = 0  # at most this many results of one team per page (0: no limit)
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,11 @@ class SearchService:
             total = len(fused)
         else:
             total = index.catalog.posting_count if pids is None else len(pids)
+        if request.per_team > 0:
+            pages = needed // request.limit + 1
+            fused = diversify_by_team(
+                fused, index.catalog.team_of, request.per_team, request.limit, pages
+            )
         page = fused[request.offset : needed]
         hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)

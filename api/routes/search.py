@@ -27,8 +27,13 @@ def search_get(
     language: Annotated[list[str], Query(description="programming language; repeatable")] = [],  # noqa: B006
     limit: int = 10,
     offset: int = 0,
+    diversify_team: Annotated[
+        int, Query(description="at most this many results of one team per page; 0 is off")
+    ] = 0,
 ) -> SearchResponse:
-    parsed = search_request(state.settings, q, team, location, language, limit, offset)
+    parsed = search_request(
+        state.settings, q, team, location, language, limit, offset, diversify_team
+    )
     return search_response(request, parsed, _searched(state, service, parsed))
 
 
@@ -37,7 +42,14 @@ def search_post(
     request: Request, state: StateDep, service: SearchServiceDep, body: SearchBody
 ) -> SearchResponse:
     parsed = search_request(
-        state.settings, body.q, body.team, body.location, body.language, body.limit, body.offset
+        state.settings,
+        body.q,
+        body.team,
+        body.location,
+        body.language,
+        body.limit,
+        body.offset,
+        body.diversify_team,
     )
     return search_response(request, parsed, _searched(state, service, parsed))
 
