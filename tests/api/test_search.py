@@ -168,7 +168,12 @@ def test_similar_endpoint_returns_others_and_404(client):
 
 
 def test_diversify_team_is_validated_and_applied(client):
-    assert client.get("/v1/search", params={"q": "x", "limit": 2, "diversify_team": 3}).status_code == 422
-    body = client.get("/v1/search", params={"q": "engineer", "limit": 3, "diversify_team": 1}).json()
+    assert (
+        client.get("/v1/search", params={"q": "x", "limit": 2, "diversify_team": 3}).status_code
+        == 422
+    )
+    body = client.get(
+        "/v1/search", params={"q": "engineer", "limit": 3, "diversify_team": 1}
+    ).json()
     teams = [r["team"] for r in body["results"]]
     assert len(teams) == len(set(teams)) == 3
