@@ -161,8 +161,15 @@ class FacetsResponse(FacetGroups):
 
 
 class ErrorResponse(BaseModel):
+    """Every error, whatever its status: a message that names the field or the problem."""
+
     detail: str
     took_ms: float
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the error bodies a route can answer with."""
+    return {status: {"model": ErrorResponse} for status in statuses}
 
 
 def _summary_fields(posting: PostingSummary) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 
 from api.deps import StateDep
+from api.schemas import error_responses
 from api.timing import took_ms
 from index.errors import JobSearchError
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=error_responses(401, 403, 409))
 
 
 def _check_key(expected: str | None, authorization: str | None, api_key: str | None) -> None:

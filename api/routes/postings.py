@@ -9,11 +9,17 @@ from fastapi import APIRouter, Query, Request
 from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
 from api.routes.search import search_response
-from api.schemas import FacetGroups, FacetsResponse, PostingResponse, SearchResponse
+from api.schemas import (
+    FacetGroups,
+    FacetsResponse,
+    PostingResponse,
+    SearchResponse,
+    error_responses,
+)
 from api.timing import took_ms
 from search.facets import facet_counts
 
-router = APIRouter(prefix="/v1", tags=["postings"])
+router = APIRouter(prefix="/v1", tags=["postings"], responses=error_responses(404, 422, 429, 503))
 
 
 @router.get("/postings/{posting_id:path}/similar", response_model=SearchResponse)

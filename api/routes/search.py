@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
-from api.schemas import FacetGroups, SearchBody, SearchHitPublic, SearchResponse
+from api.schemas import FacetGroups, SearchBody, SearchHitPublic, SearchResponse, error_responses
 from api.state import AppState
 from api.timing import took_ms
 from search.service import SearchRequest, SearchResult, SearchService
 
-router = APIRouter(prefix="/v1", tags=["search"])
+router = APIRouter(prefix="/v1", tags=["search"], responses=error_responses(400, 422, 429, 503))
 
 
 @router.get("/search", response_model=SearchResponse)
