@@ -62,36 +62,59 @@ def facet_counts(
     return out
 
 
-def _field_counts(catalog: Catalog, field: str, base: npt.NDArray[np.bool_]) -> list[FacetCount]:
-    def plain(name: str, value_of_label: bool) -> list[FacetCount]:
-        rows = []
-        for value, label, _ in catalog.facet_counts(name):
-            count = int(base[catalog.facet_pids((name, value))].sum())
-            rows.append(FacetCount(label if value_of_label else value, label, count))
-        return _by_count(rows)
+@dataclass(frozen=True)
+class _Incidence:
+    """One group of facet values as flat arrays: row i says posting pids[i] has value
+    values[keys[i]]. Counting within a set of postings is then one bincount."""
 
-    if field != "location":
-        return plain(field, value_of_label=True)
-    places = [
-        FacetCount(v, label, int(base[pids].sum())) for v, label, pids in _place_filters(catalog)
-    ]
-    return plain("workplace", False) + _by_count(places) + plain("city", True)
+    values: list[tuple[str, str]]  # (filter value, label)
+    keys: IntArray
+    pids: IntArray
 
-
-_PLACE_FILTERS: WeakKeyDictionary[Catalog, list[tuple[str, str, IntArray]]] = WeakKeyDictionary()
-
-
-def _place_filters(catalog: Catalog) -> list[tuple[str, str, IntArray]]:
-    """Each country and region with the postings its filter matches; computed once per index."""
-    if catalog not in _PLACE_FILTERS:
-        values = [(v.upper(), label) for v, label, _ in catalog.facet_counts("country")]
-        values += [(label, label) for _, label, _ in catalog.facet_counts("region")]
-        _PLACE_FILTERS[catalog] = [
-            (value, label, catalog.pids_matching({"location": location_keys(value)}))
-            for value, label in values
+    def counts(self, base: npt.NDArray[np.bool_]) -> list[FacetCount]:
+        hits = np.bincount(self.keys[base[self.pids]], minlength=len(self.values))
+        rows = [
+            FacetCount(v, label, int(n)) for (v, label), n in zip(self.values, hits, strict=True)
         ]
-    return _PLACE_FILTERS[catalog]
+        return sorted(rows, key=lambda f: (-f.count, f.label.casefold()))
 
 
-def _by_count(rows: list[FacetCount]) -> list[FacetCount]:
-    return sorted(rows, key=lambda f: (-f.count, f.label.casefold()))
+_TABLES: WeakKeyDictionary[Catalog, dict[str, _Incidence]] = WeakKeyDictionary()
+
+
+def _incidence(values: list[tuple[str, str]], members: list[IntArray]) -> _Incidence:
+    keys = np.repeat(np.arange(len(values), dtype=np.int64), [len(m) for m in members])
+    pids = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+    return _Incidence(values, keys, pids.astype(np.int64))
+
+
+def _tables(catalog: Catalog) -> dict[str, _Incidence]:
+    """The incidence tables of an index, built once (they only change with the build)."""
+    if catalog not in _TABLES:
+        tables: dict[str, _Incidence] = {}
+        for name, value_of_label in (
+            ("team", True),
+            ("language", True),
+            ("workplace", False),
+            ("city", True),
+        ):
+            rows = catalog.facet_counts(name)
+            values = [(label if value_of_label else value, label) for value, label, _ in rows]
+            tables[name] = _incidence(values, [catalog.facet_pids((name, v)) for v, _, _ in rows])
+        places = [(v.upper(), label) for v, label, _ in catalog.facet_counts("country")]
+        places += [(label, label) for _, label, _ in catalog.facet_counts("region")]
+        members = [catalog.pids_matching({"location": location_keys(v)}) for v, _ in places]
+        tables["place"] = _incidence(places, members)
+        _TABLES[catalog] = tables
+    return _TABLES[catalog]
+
+
+def _field_counts(catalog: Catalog, field: str, base: npt.NDArray[np.bool_]) -> list[FacetCount]:
+    tables = _tables(catalog)
+    if field != "location":
+        return tables[field].counts(base)
+    return (
+        tables["workplace"].counts(base)
+        + tables["place"].counts(base)
+        + tables["city"].counts(base)
+    )

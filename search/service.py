@@ -120,14 +120,25 @@ class SearchService:
         needed = request.offset + request.limit
         penalties = self._chunk_penalties(index, config)
         dense: list[PostingScore] = []
+        unfiltered: list[PostingScore] | None = None  # every match before filters, when known
         complete = True
         if config.uses_dense:
             started = time.perf_counter()
-            allowed = None if pids is None else index.catalog.chunk_ids(pids)
             wanted = max(needed, config.candidates) if config.uses_keywords else needed
-            dense, complete = dense_postings(
-                index, query.vector, allowed, penalties, config, wanted
-            )
+            if config.min_score > 0 and pids is not None:
+                # A threshold search returns every match, so filtering afterwards is exact, and
+                # the unfiltered matches are what the facet counts need anyway.
+                unfiltered, complete = dense_postings(
+                    index, query.vector, None, penalties, config, wanted
+                )
+                allowed_mask = np.zeros(index.catalog.posting_count, dtype=bool)
+                allowed_mask[pids] = True
+                dense = [d for d in unfiltered if allowed_mask[d.pid]]
+            else:
+                allowed = None if pids is None else index.catalog.chunk_ids(pids)
+                dense, complete = dense_postings(
+                    index, query.vector, allowed, penalties, config, wanted
+                )
             stages["vector_ms"] = _ms(started)
         keyword_pids = np.zeros(0, dtype=np.int64)
         keyword_scores = np.zeros(0, dtype=np.float32)
