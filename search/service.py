@@ -168,7 +168,9 @@ class SearchService:
         if request.facets:
             started = time.perf_counter()
             matched = None
-            if config.min_score > 0 or not config.uses_dense:
+            if unfiltered is not None:
+                matched = np.array(sorted(d.pid for d in unfiltered), dtype=np.int64)
+            elif config.min_score > 0 or not config.uses_dense:
                 matched = self._matched_unfiltered(
                     index, query, penalties, config, fused, conditions
                 )
