@@ -15,14 +15,16 @@ from api.ratelimit import TokenBuckets, rate_limit_middleware
 from api.routes import admin, health, postings, search
 from api.state import AppState, IndexWatcher
 from api.timing import start_clock
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, load_embedder
 from index.settings import Settings, get_settings
 
 EmbedderFactory = Callable[[Settings], Embedder]
 
 
 def load_real_embedder(settings: Settings) -> Embedder:
-    return SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
+    return load_embedder(
+        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
+    )
 
 
 def create_app(

@@ -42,7 +42,9 @@ class AppState:
         A build that fails to open or verify raises, and the one being served stays."""
         with self._lock:
             try:
-                index = open_index(self.settings.index_dir, self.embedder.name)
+                index = open_index(
+                    self.settings.index_dir, self.embedder.name, self.embedder.backend
+                )
             except JobSearchError as exc:
                 self.load_error = str(exc)
                 raise

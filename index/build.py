@@ -87,7 +87,7 @@ def build_index(
             "no postings to index: every record was skipped or the inputs were empty"
         )
     started = time.perf_counter()
-    backend = getattr(embedder, "backend", "sentence-transformers")
+    backend = embedder.backend
     root.mkdir(parents=True, exist_ok=True)
     builds_dir(root).mkdir(exist_ok=True)
     with _build_lock(root):
@@ -131,7 +131,7 @@ def build_index(
         )
         write_manifest(staging, manifest)
         fsync_tree(staging)
-        open_build(staging, embedder.name)  # verify before anyone can see it
+        open_build(staging, embedder.name, backend)  # verify before anyone can see it
         final = builds_dir(root) / build_id
         os.rename(staging, final)
         switch_current(root, final)

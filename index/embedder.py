@@ -27,6 +27,11 @@ class Embedder(Protocol):
     def name(self) -> str: ...
 
     @property
+    def backend(self) -> str:
+        """How the model runs; an index is only searched with the backend that built it."""
+        ...
+
+    @property
     def dimension(self) -> int: ...
 
     @property
@@ -101,6 +106,10 @@ class SentenceTransformerEmbedder:
         return self._name
 
     @property
+    def backend(self) -> str:
+        return "sentence-transformers"
+
+    @property
     def dimension(self) -> int:
         return self._dimension
 
@@ -129,3 +138,12 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> Vectors:
         vector: Vectors = self.embed_documents([text])[0]
         return vector
+
+
+def load_embedder(model: str, backend: str, cache_dir: Path, threads: int | None) -> Embedder:
+    """The configured model on the configured backend (sentence-transformers, onnx, onnx-int8)."""
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(model, threads=threads)
+    from index.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(model, backend, cache_dir, threads=threads or 2)

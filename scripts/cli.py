@@ -98,7 +98,7 @@ def _index_option(parser: argparse.ArgumentParser, settings: Settings) -> None:
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from index.build import build_index, describe_inputs
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import load_embedder
     from index.readers import read_postings
     from index.understand import understand_all
 
@@ -111,7 +111,9 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     understood = understand_all(read.postings)
     skipped = [(s.file, s.where, s.reason) for s in read.skipped]
     skipped += [("", f"id {pid}", reason) for pid, reason in understood.skipped]
-    embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
+    embedder = load_embedder(
+        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
+    )
     report = build_index(
         understood.postings,
         embedder,
@@ -150,15 +152,19 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import load_embedder
     from index.loaded import open_index
     from search.filters import Filters
     from search.ranking import RankingConfig
     from search.service import SearchRequest, SearchService
 
-    embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
+    embedder = load_embedder(
+        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
+    )
     service = SearchService(
-        embedder, open_index(args.index, settings.model), RankingConfig.from_settings(settings)
+        embedder,
+        open_index(args.index, settings.model, settings.backend),
+        RankingConfig.from_settings(settings),
     )
     request = SearchRequest(
         args.query,
@@ -200,7 +206,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import load_embedder
     from index.loaded import open_index
     from search.evaluation import (
         evaluate,
@@ -221,8 +227,12 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    embedder = SentenceTransformerEmbedder(settings.model, threads=settings.torch_threads)
-    service = SearchService(embedder, open_index(args.index, settings.model), default)
+    embedder = load_embedder(
+        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
+    )
+    service = SearchService(
+        embedder, open_index(args.index, settings.model, settings.backend), default
+    )
     service.search(SearchRequest("warm up", limit=1))
     reports = []
     for name, config in configs:

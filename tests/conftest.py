@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from index.embedder import SentenceTransformerEmbedder
-from index.settings import get_settings
+from index.embedder import Embedder, SentenceTransformerEmbedder, load_embedder
+from index.settings import Settings, get_settings
 from tests.fakes import FakeEmbedder
+from tests.paths import REPO
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,13 @@ def fake_embedder() -> FakeEmbedder:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The packaged all-MiniLM-L6-v2, loaded once for the whole session."""
+def real_embedder() -> Embedder:
+    """The packaged all-MiniLM-L6-v2 on the default backend, loaded once for the session."""
+    settings = Settings()
+    return load_embedder(settings.model, settings.backend, REPO / "var" / "cache", threads=2)
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> SentenceTransformerEmbedder:
+    """The same model through sentence-transformers (PyTorch), the reference the others match."""
     return SentenceTransformerEmbedder("all-MiniLM-L6-v2", threads=2)

@@ -26,6 +26,10 @@ class FakeEmbedder:
         return self._name
 
     @property
+    def backend(self) -> str:
+        return "fake"
+
+    @property
     def dimension(self) -> int:
         return self._dimension
 

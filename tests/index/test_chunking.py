@@ -111,15 +111,15 @@ def test_chunk_invariants_hold_for_any_text(section_texts, max_tokens):
 
 
 @pytest.mark.slow
-def test_chunk_real_tokenizer_never_exceeds_model_limit(real_embedder):
+def test_chunk_real_tokenizer_never_exceeds_model_limit(torch_embedder):
     paragraph = (
         "We build distributed systems, storage engines and query planners in Rust and C++. " * 40
     )
     posting = make_posting(
         "p", "Engineer", sections=(("What you'll do", SectionKind.ROLE, paragraph),)
     )
-    chunks = chunk_posting(posting, real_embedder.count_tokens, real_embedder.max_tokens)
+    chunks = chunk_posting(posting, torch_embedder.count_tokens, torch_embedder.max_tokens)
     assert len(chunks) > 1
     for chunk in chunks:
-        ids = real_embedder._tokenizer(chunk.text)["input_ids"]  # with special tokens
-        assert len(ids) <= real_embedder.max_tokens
+        ids = torch_embedder._tokenizer(chunk.text)["input_ids"]  # with special tokens
+        assert len(ids) <= torch_embedder.max_tokens

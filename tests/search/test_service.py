@@ -270,6 +270,8 @@ def test_threshold_with_filter_equals_threshold_then_filter(service, corpus):
     config = RankingConfig(keyword_weight=0.0, min_score=0.25)
     query = "storage engine replication"
     everything = service.search(SearchRequest(query, limit=100), config).hits
-    filtered = service.search(SearchRequest(query, Filters(teams=("storage", "data")), limit=100), config)
+    filtered = service.search(
+        SearchRequest(query, Filters(teams=("storage", "data")), limit=100), config
+    )
     expected = [h.posting.id for h in everything if h.posting.team in ("Storage", "Data")]
     assert [h.posting.id for h in filtered.hits] == expected and filtered.total == len(expected) > 0
