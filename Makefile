@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install index run test lint clean
+.PHONY: install browser-deps index run test lint clean
 
 install: $(STAMP)
 
@@ -30,7 +30,12 @@ index: install
 run: index
 	$(VENV)/bin/jobsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install
+# The page's tests drive Debian's Chromium with Playwright (never Playwright's own browser download).
+browser-deps: install
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@$(PY) -c "import playwright" 2>/dev/null || $(PY) -m pip install --quiet playwright
+
+test: install browser-deps
 	$(PY) -m pytest
 
 lint: install

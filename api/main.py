@@ -13,6 +13,7 @@ from api.errors import register_error_handlers
 from api.observe import record_request
 from api.ratelimit import TokenBuckets, rate_limit_middleware
 from api.routes import admin, health, postings, search
+from api.routes.page import mount_page
 from api.state import AppState, IndexWatcher
 from api.timing import start_clock
 from index.embedder import Embedder, load_embedder
@@ -67,6 +68,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(observe.router)
     app.include_router(admin.router)
+    mount_page(app)
     app.include_router(search.router)
     app.include_router(postings.router)
     return app

@@ -16,7 +16,7 @@ from fastapi import Request, Response
 
 from api.errors import error_response
 
-EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
+EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics", "/static/")
 MAX_BUCKETS = 100_000
 
 

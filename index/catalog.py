@@ -90,7 +90,11 @@ def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
         rows.append(("worldwide", "yes", "Anywhere in the world"))
     if posting.location.workplace is not Workplace.UNKNOWN:
         rows.append(
-            ("workplace", posting.location.workplace.value, posting.location.workplace.value)
+            (
+                "workplace",
+                posting.location.workplace.value,
+                posting.location.workplace.value.capitalize(),
+            )
         )
     for language in posting.languages:
         rows.append(("language", language.casefold(), language))
