@@ -95,7 +95,11 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    # bypass_csp lets the test's own probes run; it also means the hostile-posting test proves
+    # the page is safe by how it builds the DOM, not only because the CSP would block a payload.
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
