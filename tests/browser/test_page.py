@@ -54,7 +54,7 @@ def test_page_search_facet_posting_similar_and_back(page, tmp_path):
     page.wait_for_function(
         "location.search.includes('team=Storage') && !location.search.includes('view=')"
     )
-    page.wait_for_selector("article.card")
+    page.wait_for_selector("#facets input[name=team][value=Storage]")
     assert page.is_checked("#facets input[name=team][value=Storage]")
     assert page.input_value("#q") == "storage engines distributed systems"
 
