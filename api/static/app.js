@@ -93,7 +93,9 @@ function renderFacets(facets, state) {
   for (const field of FIELDS) {
     const values = facets[field] || [];
     if (!values.length && !state.filters[field].length) continue;
-    const group = el("details", { open: "" }, el("summary", { text: names[field] }));
+    const group = el("details", {}, el("summary", { text: names[field] }));
+    // Open on wide screens; on a phone the results come first and the facets fold away.
+    group.open = window.matchMedia("(min-width: 761px)").matches || state.filters[field].length > 0;
     for (const facet of values) {
       const checked = state.filters[field].includes(facet.value);
       const input = el("input", { type: "checkbox", name: field, value: facet.value });
