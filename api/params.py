@@ -30,6 +30,12 @@ def search_request(
         )
     if not 0 <= offset <= settings.max_offset:
         raise FieldError("offset", f"must be between 0 and {settings.max_offset} (got {offset})")
+    if diversify_team and offset % limit:
+        raise FieldError(
+            "offset",
+            f"must be a multiple of limit ({limit}) with diversify_team, which works on whole "
+            f"pages (got {offset})",
+        )
     for name, values in (("team", team), ("location", location), ("language", language)):
         if len(values) > settings.max_filter_values:
             raise FieldError(

@@ -16,10 +16,10 @@ import numpy.typing as npt
 
 from index.catalog import FacetKey, PostingSummary
 from index.embedder import Embedder
-from index.keywords import query_terms
 from index.loaded import LoadedIndex
 from index.models import Section, SectionKind
 from search.dense import best_chunks, dense_postings
+from search.diversify import diversified_page
 from search.errors import PostingNotFoundError
 from search.facets import FacetCount, facet_counts
 from search.filters import Filters, facet_conditions, keys_by_value
@@ -29,10 +29,9 @@ from search.ranking import (
     PostingScore,
     RankingConfig,
     chunk_penalties,
-    diversify_by_team,
     fuse,
 )
-from search.similar import profile_vector
+from search.similar import similar_config, similar_postings
 from search.snippets import highlight_spans, make_snippet, term_matches
 
 IntArray = npt.NDArray[np.int64]
@@ -156,12 +155,17 @@ class SearchService:
             total = len(fused)
         else:
             total = index.catalog.posting_count if pids is None else len(pids)
-        if request.per_team > 0:
-            pages = needed // request.limit + 1
-            fused = diversify_by_team(
-                fused, index.catalog.team_of, request.per_team, request.limit, pages
+        if request.per_team > 0:  # at most per_team of one team on this page
+            team_of = index.catalog.team_of
+            page = diversified_page(
+                fused,
+                lambda f: team_of[f.pid],
+                request.per_team,
+                request.limit,
+                request.offset // request.limit,
             )
-        page = fused[request.offset : needed]
+        else:
+            page = fused[request.offset : needed]
         hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)
         facets = None
@@ -207,43 +211,6 @@ class SearchService:
             return np.unique(pids)
         dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
         return np.array(sorted(d.pid for d in dense), dtype=np.int64)
-
-    def similar(
-        self, posting_id: str, filters: Filters | None = None, limit: int = 10, offset: int = 0
-    ) -> SearchResult:
-        """Postings like `posting_id`, best first, from its stored vectors (no model call)."""
-        index = self._index
-        source = index.catalog.pid_of(posting_id)
-        if source is None:
-            raise PostingNotFoundError(posting_id)
-        stages: dict[str, float] = {}
-        started = time.perf_counter()
-        filters = filters or Filters()
-        by_value = keys_by_value(filters)
-        conditions = facet_conditions(filters)
-        pids = index.catalog.pids_matching(conditions) if conditions else None
-        # Dense only, no threshold (a posting always has neighbours), section weights as in search.
-        config = self.config.with_overrides(keyword_weight=0.0, min_score=0.0)
-        penalties = self._chunk_penalties(index, config)
-        vector = profile_vector(index, source)
-        if pids is None:
-            pids = np.arange(index.catalog.posting_count, dtype=np.int64)
-        # Not itself, nor the same job posted again (same company and title, another city).
-        pids = np.setdiff1d(pids, index.catalog.same_job(source), assume_unique=True)
-        ranked, complete = dense_postings(
-            index, vector, index.catalog.chunk_ids(pids), penalties, config, offset + limit
-        )
-        stages["vector_ms"] = _ms(started)
-        started = time.perf_counter()
-        title_terms = tuple(query_terms(index.catalog.summaries([source])[source].title))
-        query = PreparedQuery("", (), title_terms, (), 0, vector)
-        page = [
-            FusedScore(r.pid, r.score, r.score, None, r.chunk_id)
-            for r in ranked[offset : offset + limit]
-        ]
-        hits = self._hydrate(index, page, query, penalties, by_value)
-        stages["hydrate_ms"] = _ms(started)
-        return SearchResult(hits, len(pids), complete, index.version, stages)
 
     def get_posting(self, posting_id: str) -> PostingDetail:
         index = self._index
@@ -324,6 +291,34 @@ class SearchService:
                 )
             )
         return hits
+
+    # --- similar postings (search/similar.py has the logic) ---
+
+    def similar(
+        self, posting_id: str, filters: Filters | None = None, limit: int = 10, offset: int = 0
+    ) -> SearchResult:
+        """Postings like `posting_id`, best first, from its stored vectors (no model call)."""
+        index = self._index
+        source = index.catalog.pid_of(posting_id)
+        if source is None:
+            raise PostingNotFoundError(posting_id)
+        started = time.perf_counter()
+        by_value = keys_by_value(filters or Filters())
+        conditions = facet_conditions(filters or Filters())
+        allowed = index.catalog.pids_matching(conditions) if conditions else None
+        config = similar_config(self.config)
+        penalties = self._chunk_penalties(index, config)
+        found = similar_postings(index, source, allowed, penalties, config, offset + limit)
+        stages = {"vector_ms": _ms(started)}
+        started = time.perf_counter()
+        query = PreparedQuery("", (), found.title_terms, (), 0, found.vector)
+        page = [
+            FusedScore(r.pid, r.score, r.score, None, r.chunk_id)
+            for r in found.ranked[offset : offset + limit]
+        ]
+        hits = self._hydrate(index, page, query, penalties, by_value)
+        stages["hydrate_ms"] = _ms(started)
+        return SearchResult(hits, found.total, found.exhaustive, index.version, stages)
 
 
 def _matched(index: LoadedIndex, pid: int, by_value: FilterKeys) -> dict[str, list[str]]:

@@ -1,23 +1,51 @@
 """Postings like a given one, from its stored chunk vectors: nothing is re-embedded.
 
-The posting is represented by the normalized mean of its job chunks (what the job is: role,
-requirements, team), leaving out company context and boilerplate, which would otherwise make
-"similar" mean "same employer". Other postings compete by their best chunk, boilerplate
-weighted down as in search; the same job re-posted under the same title by the same company
-is not shown as "similar".
+The choice, and why:
+- A posting is represented by one vector, the normalized mean of its job chunks (role,
+  requirements, team...). Company context (about us, benefits, legal) and company
+  boilerplate are left out: they are shared by every posting of an employer, and would make
+  "similar" mean "same employer". A posting that is nothing but context falls back to all of
+  its chunks. The mean of a few sections reads like a short description of the job, the same
+  kind of vector a job seeker's query becomes.
+- Every other allowed posting is scored by its best chunk against that vector (max-pooling),
+  with the same section weighting as search (boilerplate weighted down), exactly: the same
+  dense ranking a query gets, so filters mean exactly what they mean for search.
+- Left out: the posting itself, and the same job posted again (same company and title, e.g.
+  once per city), which would otherwise fill the first page with copies.
+- No "no good match" threshold: every posting has nearest neighbours, and the keyword side
+  plays no part (there is no query text).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from index.embedder import Vectors
+from index.keywords import query_terms
 from index.loaded import LoadedIndex
 from index.models import SectionKind
-from search.ranking import BOILERPLATE_SHARE, CONTEXT_KINDS
+from search.dense import dense_postings
+from search.ranking import BOILERPLATE_SHARE, CONTEXT_KINDS, PostingScore, RankingConfig
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class SimilarPostings:
+    vector: Vectors  # what the source posting was represented by
+    title_terms: tuple[str, ...]  # the source's title words, to highlight in snippets
+    ranked: list[PostingScore]  # best first; at least `needed` unless fewer are allowed
+    total: int  # postings that could be returned (allowed, minus the source and its reposts)
+    exhaustive: bool  # every allowed posting was scored
+
+
+def similar_config(config: RankingConfig) -> RankingConfig:
+    """Search's section weighting, dense only, no threshold."""
+    return config.with_overrides(keyword_weight=0.0, min_score=0.0)
 
 
 def profile_vector(index: LoadedIndex, pid: int) -> Vectors:
@@ -32,3 +60,37 @@ def profile_vector(index: LoadedIndex, pid: int) -> Vectors:
     norm = float(np.linalg.norm(mean))
     vector: Vectors = (mean / norm if norm else mean).astype(np.float32)
     return vector
+
+
+def similar_postings(
+    index: LoadedIndex,
+    source: int,
+    allowed: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    needed: int,
+) -> SimilarPostings:
+    """Postings like `source` among `allowed` (None: all), best first, from stored vectors.
+
+    `config` is `similar_config(...)` of the search configuration; `penalties` its chunk
+    penalties; `needed` how many of the best are wanted (offset + limit)."""
+    catalog = index.catalog
+    vector = profile_vector(index, source)
+    excluded = catalog.same_job(source)  # the source itself included
+    if allowed is None:
+        # Unfiltered: search everything and drop the few excluded afterwards. An exact top list
+        # stays exact once some of its members are removed, so ask for that many more.
+        ranked, exhaustive = dense_postings(
+            index, vector, None, penalties, config, needed + len(excluded)
+        )
+        left_out = set(excluded.tolist())
+        ranked = [r for r in ranked if r.pid not in left_out]
+        total = catalog.posting_count - len(excluded)
+    else:
+        candidates = np.setdiff1d(allowed, excluded, assume_unique=True)
+        ranked, exhaustive = dense_postings(
+            index, vector, catalog.chunk_ids(candidates), penalties, config, needed
+        )
+        total = len(candidates)
+    title = catalog.summaries([source])[source].title
+    return SimilarPostings(vector, tuple(query_terms(title)), ranked, total, exhaustive)

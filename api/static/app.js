@@ -1,198 +1,335 @@
-// jobsearch search page: plain JavaScript, no build step. Posting text comes from third
-// parties, so it only ever reaches the page through textContent (never innerHTML).
+// jobsearch search page: plain JavaScript, no build step, no dependencies.
+// Posting text comes from third parties: it reaches the page only as text nodes (textContent,
+// append(string)), never through innerHTML, so markup in a posting shows as text and never runs.
 "use strict";
 
 const FIELDS = ["team", "location", "language"];
-const PAGE = 10;
+const NAMES = { team: "Team", location: "Location", language: "Language" };
+const LIMIT = 10; // results per page unless the URL says otherwise
+const SHOWN = 8; // facet values shown before "Show all"
+const LONG_QUERY = 1500; // a longer description goes to the API in a POST body, not a URL
 const $ = (id) => document.getElementById(id);
+const ui = { seq: 0, expanded: {}, filtersOpen: null };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined) continue;
     if (key === "text") node.textContent = value;
     else if (key === "class") node.className = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value);
   }
-  for (const child of children) if (child) node.append(child);
+  node.append(...children.filter((child) => child !== null && child !== undefined));
   return node;
 }
 
+// ---- State: everything a view needs lives in the URL, so it can be shared and the back button works.
+
 function readState() {
   const p = new URLSearchParams(location.search);
+  const view = ["posting", "similar"].includes(p.get("view")) && p.get("id") ? p.get("view") : "search";
   return {
-    q: p.get("q") || "", offset: Number(p.get("offset")) || 0, view: p.get("view") || "search",
-    id: p.get("id") || "", filters: Object.fromEntries(FIELDS.map((f) => [f, p.getAll(f)])),
+    q: p.get("q") || "", view, id: view === "search" ? "" : p.get("id"),
+    offset: Math.max(parseInt(p.get("offset"), 10) || 0, 0),
+    limit: Math.min(Math.max(parseInt(p.get("limit"), 10) || LIMIT, 1), 100),
+    filters: Object.fromEntries(FIELDS.map((f) => [f, p.getAll(f)])),
   };
 }
 
-function stateQuery(state) {
+function params(state) {
   const p = new URLSearchParams();
   if (state.q) p.set("q", state.q);
   for (const f of FIELDS) for (const v of state.filters[f]) p.append(f, v);
   if (state.offset) p.set("offset", state.offset);
+  if (state.limit !== LIMIT) p.set("limit", state.limit);
   if (state.view !== "search") { p.set("view", state.view); p.set("id", state.id); }
   return p;
 }
 
+const href = (state) => (params(state).toString() ? `?${params(state)}` : "/");
+const noFilters = () => Object.fromEntries(FIELDS.map((f) => [f, []]));
+const filterCount = (state) => FIELDS.reduce((n, f) => n + state.filters[f].length, 0);
+
 function go(state) {
-  history.pushState(null, "", "?" + stateQuery(state).toString());
-  render();
+  history.replaceState({ ...history.state, scrollY: window.scrollY }, "");
+  history.pushState({ from: location.href }, "", href(state));
+  render("go");
 }
 
-async function api(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.detail || response.statusText);
-  return body;
+// A link that is a real link (open in a new tab, copy, share) but navigates in place on a plain click.
+function link(text, state, props = {}, navigate = () => go(state)) {
+  return el("a", { ...props, href: href(state), onclick: (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate();
+  } }, text);
 }
 
+// "Back" goes back in history when that is where we came from, so the scroll position returns too.
+function backLink(text, state) {
+  return link(text, state, { class: "back" }, () => {
+    if (history.state?.from === new URL(href(state), location.href).href) history.back();
+    else go(state);
+  });
+}
+
+async function api(path, body) {
+  const init = body
+    ? { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) }
+    : { headers: { Accept: "application/json" } };
+  const response = await fetch(path, init);
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(data.detail || `The server answered ${response.status}.`), { status: response.status });
+  return data;
+}
+
+// ---- Pieces of a result.
+
+// highlights are [start, end) offsets in code points (the API is Python); Array.from splits by code point.
 function highlighted(text, spans) {
-  const p = el("span");
+  const chars = Array.from(text);
+  const out = el("span", { class: "snippet" });
   let at = 0;
-  for (const [start, end] of spans || []) {
-    if (start < at) continue;
-    p.append(text.slice(at, start), el("mark", { text: text.slice(start, end) }));
+  for (const [start, end] of [...(spans || [])].sort((a, b) => a[0] - b[0])) {
+    if (start < at || end <= start || end > chars.length) continue;
+    out.append(chars.slice(at, start).join(""), el("mark", { text: chars.slice(start, end).join("") }));
     at = end;
   }
-  p.append(text.slice(at));
-  return p;
+  out.append(chars.slice(at).join(""));
+  return out;
 }
 
-function meta(hit) {
-  const line = el("div", { class: "meta" }, el("span", { text: hit.company }));
-  if (hit.team) line.append(el("span", { text: hit.team }));
-  if (hit.location) line.append(el("span", { text: hit.location }));
-  if (hit.remote) line.append(el("span", { class: "badge", text: "Remote" }));
+function logo(company) {
+  const name = (company || "?").trim() || "?";
+  const hue = Array.from(name).reduce((h, c) => (h * 31 + c.codePointAt(0)) % 997, 7) % 6;
+  return el("div", { class: `logo hue${hue}`, "aria-hidden": "true", text: Array.from(name)[0].toUpperCase() });
+}
+
+function facts(job) {
+  const line = el("p", { class: "facts" }, el("span", { class: "company", text: job.company }));
+  if (job.team) line.append(el("span", { text: job.team }));
+  if (job.location) line.append(el("span", { text: job.location }));
+  const workplace = job.locations?.workplace;
+  if (job.remote) line.append(el("span", { class: "badge remote", text: "Remote" }));
+  else if (workplace === "hybrid" || workplace === "on-site") line.append(el("span", { class: "badge", text: workplace === "hybrid" ? "Hybrid" : "On-site" }));
   return line;
 }
 
-function resultCard(hit, state) {
-  const open = (view) => () => go({ ...state, view, id: hit.id, offset: view === "similar" ? 0 : state.offset });
-  const card = el("article", { class: "card" },
-    el("h2", {}, el("a", { href: "?" + stateQuery({ ...state, view: "posting", id: hit.id }), text: hit.title,
-      onclick: (e) => { e.preventDefault(); open("posting")(); } })),
-    meta(hit));
-  if (hit.languages.length) card.append(el("ul", { class: "chips", "aria-label": "Languages" }, ...hit.languages.map((l) => el("li", { text: l }))));
-  if (hit.snippet) {
-    card.append(el("p", { class: "match" },
-      hit.section ? el("span", { class: "section", text: `Matched in “${hit.section}”: ` }) : null,
-      highlighted(hit.snippet, hit.highlights)));
+function tags(job) {
+  const row = el("div", { class: "tags" });
+  if (job.languages.length) row.append(el("ul", { class: "chips", "aria-label": "Languages" }, ...job.languages.map((l) => el("li", { text: l }))));
+  const when = job.updated_at ? new Date(job.updated_at) : null;
+  if (when && !isNaN(when)) {
+    const day = when.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+    row.append(el("time", { datetime: job.updated_at, text: `Updated ${day}` }));
   }
-  card.append(el("div", { class: "actions" },
-    el("button", { class: "link", type: "button", text: "View posting", onclick: open("posting") }),
-    el("button", { class: "link", type: "button", text: "Similar jobs", onclick: open("similar") })));
-  return card;
+  return row;
 }
 
-function renderFacets(facets, state) {
-  const box = $("facets");
-  box.replaceChildren();
+function external(url, text) {
+  if (!/^https?:\/\//i.test(url || "")) return null; // never a javascript: or data: URL
+  return el("a", { class: "external", href: url, target: "_blank", rel: "noopener noreferrer nofollow" },
+    text, el("span", { class: "sr", text: " (opens in a new tab)" }));
+}
+
+function card(hit, state) {
+  const posting = { ...state, view: "posting", id: hit.id };
+  return el("article", { class: "card" }, logo(hit.company), el("div", { class: "body" },
+    el("h2", {}, link(hit.title, posting)),
+    facts(hit),
+    hit.snippet ? el("p", { class: "match" },
+      hit.section ? el("span", { class: "section", text: hit.section }) : null,
+      highlighted(hit.snippet, hit.highlights)) : null,
+    tags(hit),
+    el("div", { class: "actions" },
+      link("Similar jobs", { ...state, view: "similar", id: hit.id, offset: 0 }, { "aria-label": `Jobs similar to ${hit.title}` }),
+      external(hit.url, "Original posting"))));
+}
+
+// ---- Filters: real checkboxes, with counts; OR within a field, AND across fields.
+
+function checkbox(field, facet, state) {
+  const input = el("input", { type: "checkbox", name: field, value: facet.value, "data-key": `${field}:${facet.value}` });
+  input.checked = state.filters[field].includes(facet.value);
+  input.addEventListener("change", () => {
+    const now = readState(); // not the render's copy: two quick clicks both count
+    const rest = now.filters[field].filter((v) => v !== facet.value);
+    go({ ...now, offset: 0, filters: { ...now.filters, [field]: input.checked ? [...rest, facet.value] : rest } });
+  });
+  return el("label", { class: "facet" }, input, el("span", { text: facet.label }), el("span", { class: "count", text: facet.count }));
+}
+
+function drawFilters(facets, state) {
+  const aside = $("filters");
+  const key = aside.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+  document.body.dataset.view = state.view;
+  aside.replaceChildren();
   if (!facets) return;
-  const names = { team: "Team", location: "Location", language: "Language" };
+  const chosen = filterCount(state);
+  const box = el("details", { class: "filters" }, el("summary", { text: chosen ? `Filters (${chosen})` : "Filters" }));
+  box.open = ui.filtersOpen ?? window.matchMedia("(min-width: 800px)").matches; // folded on a phone
+  box.addEventListener("toggle", () => { ui.filtersOpen = box.open; });
   for (const field of FIELDS) {
-    const values = facets[field] || [];
-    if (!values.length && !state.filters[field].length) continue;
-    const group = el("details", {}, el("summary", { text: names[field] }));
-    // Open on wide screens; on a phone the results come first and the facets fold away.
-    group.open = window.matchMedia("(min-width: 761px)").matches || state.filters[field].length > 0;
-    for (const facet of values) {
-      const checked = state.filters[field].includes(facet.value);
-      const input = el("input", { type: "checkbox", name: field, value: facet.value });
-      input.checked = checked;
-      input.addEventListener("change", () => {
-        const chosen = state.filters[field].filter((v) => v !== facet.value);
-        if (input.checked) chosen.push(facet.value);
-        go({ ...state, offset: 0, view: "search", filters: { ...state.filters, [field]: chosen } });
-      });
-      group.append(el("label", {}, input, el("span", { text: facet.label }), el("span", { class: "count", text: String(facet.count) })));
-    }
+    const values = [...(facets[field] || [])];
+    for (const v of state.filters[field]) if (!values.some((f) => f.value === v)) values.push({ value: v, label: v, count: 0 });
+    if (!values.length) continue;
+    const all = ui.expanded[field] || values.length <= SHOWN + 2;
+    const shown = all ? values : values.filter((f, i) => i < SHOWN || state.filters[field].includes(f.value));
+    const group = el("fieldset", {}, el("legend", { text: NAMES[field] }), ...shown.map((f) => checkbox(field, f, state)));
+    if (!all) group.append(el("button", { type: "button", class: "more", text: `Show all ${values.length}`, onclick: () => {
+      ui.expanded[field] = true;
+      drawFilters(facets, state);
+      aside.querySelectorAll(`input[name=${field}]`)[SHOWN]?.focus();
+    } }));
     box.append(group);
   }
+  if (chosen) box.append(link("Clear all filters", { ...state, offset: 0, filters: noFilters() }, { class: "clear" }));
+  aside.append(box);
+  if (key) [...aside.querySelectorAll("[data-key]")].find((n) => n.dataset.key === key)?.focus();
 }
 
-function pager(body, state) {
-  const bar = el("nav", { class: "pager", "aria-label": "Pages" });
-  const prev = el("button", { class: "secondary", type: "button", text: "Previous", onclick: () => go({ ...state, offset: Math.max(0, state.offset - PAGE) }) });
-  const next = el("button", { class: "secondary", type: "button", text: "Next", onclick: () => go({ ...state, offset: state.offset + PAGE }) });
-  prev.disabled = state.offset === 0;
-  next.disabled = state.offset + PAGE >= body.total;
-  bar.append(prev, el("span", { text: `${state.offset + 1}–${Math.min(state.offset + PAGE, body.total)} of ${body.total}` }), next);
-  return bar;
+// ---- Views.
+
+function status(text) { $("status").textContent = text; }
+
+function pager(state, body) {
+  const page = Math.floor(body.offset / body.limit) + 1;
+  const pages = Math.max(Math.ceil(body.total / body.limit), page);
+  const step = (text, offset, rel) => (offset === null
+    ? el("span", { class: "off", "aria-disabled": "true", text })
+    : link(text, { ...state, offset }, { rel }));
+  return el("nav", { class: "pager", "aria-label": "Pages" },
+    step("← Previous", body.offset > 0 ? Math.max(0, body.offset - body.limit) : null, "prev"),
+    el("span", { text: `Page ${page} of ${pages}` }),
+    step("Next →", body.offset + body.limit < body.total ? body.offset + body.limit : null, "next"));
 }
 
-async function renderResults(state, similarTo) {
-  const p = stateQuery({ ...state, view: "search" });
-  p.set("limit", PAGE);
-  const body = similarTo ? await api(`/v1/postings/${encodeURIComponent(similarTo)}/similar?${p}`) : await api(`/v1/search?${p}`);
-  renderFacets(similarTo ? null : body.facets, state);
-  const content = $("content");
-  content.replaceChildren();
-  if (similarTo) content.append(el("button", { class: "link", type: "button", text: "← Back", onclick: () => history.back() }));
-  if (!body.results.length) {
-    $("status").textContent = "No good match.";
-    content.append(el("div", { class: "empty" }, el("h2", { text: "No good match" }),
-      el("p", { text: "Nothing we have fits that description well enough to show. Try describing the role or the skills differently, or remove a filter." })));
-    return;
+function noMatch(state, body) {
+  const box = el("div", { class: "empty" }, el("h2", { text: "No good match" }));
+  if (body.total > 0) {
+    box.append(el("p", {}, "This page is past the last result. ", link("Go to the first page", { ...state, offset: 0 })));
+  } else {
+    box.append(el("p", { text: "None of our postings fits that description well enough to show. Try describing the work, the skills or the place in other words." }));
+    if (filterCount(state)) box.append(el("p", {}, link("Search again without filters", { ...state, offset: 0, filters: noFilters() })));
   }
-  const what = similarTo ? "similar jobs" : state.q ? "matching jobs" : "jobs, newest first";
-  $("status").textContent = `${body.total} ${what}`;
-  content.append(...body.results.map((hit) => resultCard(hit, state)));
-  if (body.total > PAGE) content.append(pager(body, state));
+  return box;
+}
+
+async function loadResults(state) {
+  const p = new URLSearchParams({ offset: state.offset, limit: state.limit });
+  if (state.view === "similar") {
+    const id = encodeURIComponent(state.id);
+    const [body, source] = await Promise.all([api(`/v1/postings/${id}/similar?${p}`), api(`/v1/postings/${id}`)]);
+    return () => drawResults(state, body, source);
+  }
+  if (state.q) p.set("q", state.q);
+  for (const f of FIELDS) for (const v of state.filters[f]) p.append(f, v);
+  const body = state.q.length > LONG_QUERY
+    ? await api("/v1/search", { ...state.filters, q: state.q, offset: state.offset, limit: state.limit })
+    : await api(`/v1/search?${p}`);
+  body.facets ??= await api("/v1/facets"); // the newest-first listing comes without counts
+  return () => drawResults(state, body, null);
+}
+
+function drawResults(state, body, source) {
+  drawFilters(source ? null : body.facets, state);
+  const title = source ? `Jobs similar to ${source.title}` : state.q ? "Jobs matching your description" : "Newest jobs";
+  const head = el("div", { class: "head" }, el("h1", { tabindex: "-1", text: title }));
+  if (source) head.prepend(backLink("← Back to the posting", { ...state, view: "posting", offset: 0 }));
+  const content = [head];
+  const n = body.total;
+  if (!body.results.length) {
+    status(n > 0 ? "No results on this page" : "No good match");
+    content.push(noMatch(state, body));
+  } else {
+    const jobs = n === 1 ? "job" : "jobs";
+    const what = source ? `similar ${jobs}` : state.q ? `${jobs} match${n === 1 ? "es" : ""} your description` : `${jobs}, newest first`;
+    const range = n > body.results.length ? `, showing ${body.offset + 1}–${body.offset + body.results.length}` : "";
+    status(`${n} ${what}${range}`);
+    content.push(el("ol", { class: "results" }, ...body.results.map((hit) => el("li", {}, card(hit, state)))));
+    if (n > body.limit || body.offset) content.push(pager(state, body));
+  }
+  $("content").replaceChildren(...content);
+  document.title = `${source ? title : state.q ? state.q.slice(0, 60) : "Newest jobs"} · jobsearch`;
 }
 
 function sectionBody(text) {
-  const parts = [];
+  const out = [];
   for (const block of text.split(/\n\s*\n/)) {
-    const lines = block.split("\n").filter((l) => l.trim());
-    if (lines.length && lines.every((l) => l.startsWith("- "))) parts.push(el("ul", {}, ...lines.map((l) => el("li", { text: l.slice(2) }))));
-    else for (const line of lines) parts.push(line.startsWith("- ") ? el("ul", {}, el("li", { text: line.slice(2) })) : el("p", { text: line }));
+    let list = null;
+    let words = [];
+    const flush = () => { if (words.length) out.push(el("p", { text: words.join(" ") })); words = []; };
+    for (const line of block.split("\n").map((l) => l.trim()).filter(Boolean)) {
+      if (line.startsWith("- ")) {
+        flush();
+        if (!list) out.push((list = el("ul")));
+        list.append(el("li", { text: line.slice(2) }));
+      } else { list = null; words.push(line); }
+    }
+    flush();
   }
-  return parts;
+  return out;
 }
 
-async function renderPosting(state) {
-  const posting = await api(`/v1/postings/${encodeURIComponent(state.id)}`);
-  renderFacets(null, state);
-  $("status").textContent = "";
-  const article = el("article", { class: "card posting" },
-    el("button", { class: "link", type: "button", text: "← Back to results", onclick: () => history.back() }),
-    el("h1", { text: posting.title }), meta(posting));
-  if (posting.languages.length) article.append(el("ul", { class: "chips" }, ...posting.languages.map((l) => el("li", { text: l }))));
-  for (const section of posting.sections) {
-    if (section.heading) article.append(el("h2", { text: section.heading }));
-    article.append(...sectionBody(section.text));
-  }
-  const actions = el("div", { class: "actions" }, el("button", { type: "button", text: "Similar jobs", onclick: () => go({ ...state, view: "similar", offset: 0 }) }));
-  if (/^https?:\/\//.test(posting.url || "")) actions.append(el("a", { href: posting.url, rel: "noopener noreferrer", target: "_blank", text: "Apply on the employer's site" }));
-  article.append(actions);
-  $("content").replaceChildren(article);
-  document.title = `${posting.title}: jobsearch`;
+async function loadPosting(state) {
+  const job = await api(`/v1/postings/${encodeURIComponent(state.id)}`);
+  return () => {
+    drawFilters(null, state);
+    status("");
+    const article = el("article", { class: "posting" },
+      backLink("← Back to results", { ...state, view: "search", id: "" }),
+      el("div", { class: "title" }, logo(job.company), el("div", {}, el("h1", { tabindex: "-1", text: job.title }), facts(job))),
+      tags(job),
+      ...job.sections.map((s) => el("section", {}, s.heading ? el("h2", { text: s.heading }) : null, ...sectionBody(s.text))),
+      el("div", { class: "actions" },
+        external(job.url, "Apply on the company's site"),
+        link("Similar jobs", { ...state, view: "similar", offset: 0 }, { class: "button secondary" })));
+    article.querySelector(".external")?.classList.add("button");
+    $("content").replaceChildren(article);
+    document.title = `${job.title}, ${job.company} · jobsearch`;
+  };
 }
 
-async function render() {
+function drawError(error, state) {
+  drawFilters(null, state);
+  const gone = error.status === 404;
+  status(gone ? "Posting not found" : "Something went wrong");
+  $("content").replaceChildren(el("div", { class: "empty", role: "alert" },
+    el("h1", { tabindex: "-1", text: gone ? "This posting is no longer listed" : "Something went wrong" }),
+    el("p", { text: error.message }),
+    el("p", {}, link("Back to search", { ...state, view: "search", id: "" }))));
+}
+
+async function render(how, scrollY) {
   const state = readState();
+  const seq = ++ui.seq;
   $("q").value = state.q;
-  document.title = state.q ? `${state.q.slice(0, 60)}: jobsearch` : "jobsearch";
-  try {
-    if (state.view === "posting") await renderPosting(state);
-    else await renderResults(state, state.view === "similar" ? state.id : null);
-  } catch (error) {
-    $("status").textContent = `Something went wrong: ${error.message}`;
-    $("content").replaceChildren();
-  }
+  $("main").setAttribute("aria-busy", "true");
+  let draw;
+  try { draw = await (state.view === "posting" ? loadPosting(state) : loadResults(state)); }
+  catch (error) { draw = () => drawError(error, state); }
+  if (seq !== ui.seq) return; // a newer navigation started meanwhile: it draws
+  const inFilters = $("filters").contains(document.activeElement);
+  draw();
+  $("main").removeAttribute("aria-busy");
+  if (how === "load" || inFilters) return; // a ticked box keeps focus and scroll
+  window.scrollTo(0, how === "pop" ? scrollY || 0 : 0);
+  $("content").querySelector("h1")?.focus({ preventScroll: true });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  history.scrollRestoration = "manual";
   $("search").addEventListener("submit", (event) => {
     event.preventDefault();
-    const state = readState();
-    go({ ...state, q: $("q").value.trim(), offset: 0, view: "search", id: "" });
-    $("main").focus();
+    go({ ...readState(), q: $("q").value.trim(), offset: 0, view: "search", id: "" });
   });
   $("q").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); $("search").requestSubmit(); }
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("search").requestSubmit();
+    }
   });
-  window.addEventListener("popstate", render);
-  render();
+  window.addEventListener("popstate", (event) => render("pop", event.state?.scrollY));
+  render("load");
 });

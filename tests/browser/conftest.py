@@ -1,3 +1,9 @@
+"""The search page in headless Chromium: a real server over a small index, and a browser.
+
+Debian's chromium drives the tests (Playwright's own browser download is never used); without
+it or without playwright the tests skip and say why. `make test` installs both.
+"""
+
 from __future__ import annotations
 
 import shutil
@@ -8,53 +14,97 @@ import pytest
 
 from api.main import create_app
 from index.build import build_index
-from index.models import SectionKind, Workplace
+from index.models import Posting, SectionKind, Workplace
 from index.settings import Settings
 from tests.api.server import running_server
 from tests.factories import make_posting
 from tests.fakes import FakeEmbedder
 
 CHROMIUM = Path("/usr/bin/chromium")
-HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Sets a flag and opens a dialog if the page ever treats posting text as markup.
+HOSTILE = '<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2; alert(2)">'
+HOSTILE_ID = "evil:666#1"
 
-TEAMS = ["Storage", "Platform", "Frontend", "Data"]
-COUNTRIES = [("DE", "Berlin"), ("US", "New York"), ("GB", "London"), ("CA", "Toronto")]
-LANGUAGES = [("Rust",), ("Go",), ("TypeScript",), ("Python",)]
+Remote, Hybrid, Onsite = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE
+# id, title, company, team, (country, city), workplace, languages, the role, requirements
+JOBS = [
+    ("ferrowind:101#1", "Senior Rust Engineer, Storage Engine", "Ferrowind Data", "Storage", ("DE", "Berlin"), Hybrid, ("Rust",),
+     "Own the columnar storage engine: compaction, the write path and tiering cold data to object storage.", "Rust in production; storage engines or databases"),
+    ("ferrowind:102#1", "Distributed Systems Engineer, Replication", "Ferrowind Data", "Storage", ("US", "New York"), Remote, ("Go", "Rust"),
+     "Build replication and consensus for our distributed database across regions.", "Distributed systems, Raft or Paxos, Go or Rust"),
+    ("ferrowind:103#1", "Query Planner Engineer", "Ferrowind Data", "Storage", ("DE", "Berlin"), Remote, ("Rust", "C++"),
+     "Make the query planner pick better plans for analytical queries over storage engines.", "Database internals, query optimization, C++ or Rust"),
+    ("nimbus:201#1", "Platform Engineer, Kubernetes", "Nimbus Cloud", "Platform", ("US", "New York"), Remote, ("Go",),
+     "Run the Kubernetes platform every product team deploys to, and make it boring.", "Kubernetes operators, Terraform, on-call experience"),
+    ("nimbus:202#1", "Site Reliability Engineer", "Nimbus Cloud", "Platform", ("CA", "Toronto"), Hybrid, ("Go", "Python"),
+     "Own observability and incident response for services handling a million requests a second.", "Prometheus, tracing, Linux performance"),
+    ("nimbus:203#1", "Security Engineer, Identity", "Nimbus Cloud", "Security", ("CA", "Toronto"), Remote, ("Go", "Rust"),
+     "Design authentication and authorization for every API we ship.", "OAuth, threat modeling, secure code review"),
+    ("brightleaf:301#1", "Frontend Engineer, Design System", "Brightleaf", "Frontend", ("GB", "London"), Hybrid, ("TypeScript",),
+     "Build the accessible component library and design system used across our apps.", "React, TypeScript, accessibility (WCAG)"),
+    ("brightleaf:302#1", "iOS Engineer", "Brightleaf", "Mobile", ("GB", "London"), Onsite, ("Swift",),
+     "Ship the iPhone app that two million people use to plan their week.", "Swift, SwiftUI, shipping apps to the App Store"),
+    ("parcelpost:401#1", "Senior React Engineer, Checkout", "Parcelpost", "Frontend", ("GB", "London"), Remote, ("TypeScript",),
+     "Make checkout fast and reliable on every device, from slow phones to wide screens.", "React, web performance, A/B testing"),
+    ("parcelpost:402#1", "Backend Engineer, Payments", "Parcelpost", "Payments", ("DE", "Berlin"), Onsite, ("Go", "Java"),
+     "Build the payments and billing services that move money for millions of parcels.", "Go or Java, PostgreSQL, idempotent APIs"),
+    ("parcelpost:403#1", "Staff Engineer, Billing", "Parcelpost", "Payments", ("US", "New York"), Hybrid, ("Java", "Kotlin"),
+     "Lead the redesign of invoicing and billing across twelve countries.", "Large-scale backend systems, mentoring"),
+    ("streamline:501#1", "Data Engineer, Streaming Pipelines", "Streamline Analytics", "Data", ("NL", "Amsterdam"), Hybrid, ("Python", "Java"),
+     "Build streaming pipelines with Kafka and Spark that feed every dashboard we sell.", "Kafka, Spark, Airflow, SQL"),
+    ("streamline:502#1", "Machine Learning Engineer, Search Ranking", "Streamline Analytics", "Data", ("US", "New York"), Remote, ("Python",),
+     "Train and ship ranking models for semantic search over millions of documents.", "PyTorch, embeddings, offline evaluation"),
+    ("streamline:503#1", "Analytics Engineer", "Streamline Analytics", "Data", ("NL", "Amsterdam"), Onsite, ("Python",),
+     "Model our warehouse so product teams can answer their own questions.", "dbt, SQL, data modeling"),
+    ("ferrowind:104#1", "Compiler Engineer, Query Execution", "Ferrowind Data", "Storage", ("CA", "Toronto"), Remote, ("Rust", "C++"),
+     "Compile queries to vectorized code with LLVM inside the storage engine.", "Compilers, LLVM, SIMD"),
+]
 
 
-def page_postings():
+def page_postings() -> list[Posting]:
     postings = [
         make_posting(
-            f"job:{n}",
-            f"{TEAMS[n % 4]} Engineer {n}",
-            team=TEAMS[n % 4],
-            countries=(COUNTRIES[n % 4][0],),
-            cities=(COUNTRIES[n % 4][1],),
-            workplace=Workplace.REMOTE if n % 3 == 0 else Workplace.HYBRID,
-            languages=LANGUAGES[n % 4],
-            company=f"Company {n % 5}",
-            updated_at=f"2026-10-{n + 1:02d}T00:00:00Z",
+            posting_id,
+            title,
+            company=company,
+            team=team,
+            countries=(country,),
+            cities=(city,),
+            workplace=workplace,
+            languages=languages,
+            updated_at=f"2026-10-{n + 1:02d}T09:00:00Z",
             sections=(
-                (
-                    "What you'll do",
-                    SectionKind.ROLE,
-                    f"Build storage engines and distributed systems, part {n}.\n\n- Design\n- Ship",
-                ),
-                (
-                    "Requirements",
-                    SectionKind.REQUIREMENTS,
-                    f"Experience with engines and systems at scale {n}.",
-                ),
+                ("About us", SectionKind.ABOUT_COMPANY, f"{company} is a team of about 80 people."),
+                ("What you'll do", SectionKind.ROLE, f"{role}\n\n- Write design documents\n- Ship carefully, then measure"),
+                ("What we look for", SectionKind.REQUIREMENTS, f"- {needs}\n- Clear written communication"),
+                ("Benefits", SectionKind.BENEFITS, "Thirty days of paid leave.\n\nA learning budget."),
             ),
         )
-        for n in range(16)
-    ]
+        for n, (posting_id, title, company, team, (country, city), workplace, languages, role, needs) in enumerate(JOBS)
+    ]  # fmt: skip
     postings.append(
         make_posting(
-            "job:hostile",
+            HOSTILE_ID,
             f"Storage Engineer {HOSTILE}",
+            company=f"Evil Corp {HOSTILE}",
             team="Storage",
-            sections=(("About", SectionKind.ROLE, f"Build storage engines. {HOSTILE}"),),
+            countries=("DE",),
+            cities=("Berlin",),
+            languages=("Rust",),
+            updated_at="2026-09-01T09:00:00Z",
+            sections=(
+                (f"About {HOSTILE}", SectionKind.ROLE, f"Build storage engines. {HOSTILE}\n\n- {HOSTILE}"),
+            ),
         )
     )
     return postings
@@ -64,6 +114,7 @@ def page_postings():
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("page") / "index"
     build_index(page_postings(), FakeEmbedder(), root)
+    # The fake embedder's cosines are low: no relevance threshold, no rate limit.
     settings = Settings(index_dir=root, model="fake-hash", min_score=0.0, rate_limit_per_minute=0)
     with running_server(create_app(settings, embedder_factory=lambda s: FakeEmbedder())) as http:
         yield str(http.base_url)
@@ -72,45 +123,50 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (make test installs it)")
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (make browser-deps installs it)")
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="needs playwright (make test installs it)"
+        "playwright.sync_api", reason="needs playwright (make browser-deps installs it)"
     )
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
-    # bypass_csp lets the test's own probes run; it also means the hostile-posting test proves
-    # the page is safe by how it builds the DOM, not only because the CSP would block a payload.
+def new_page(browser, base_url: str, width: int = 1280, height: int = 900):
+    # bypass_csp lets a payload run if the page ever built markup from posting text: the
+    # hostile-posting test then proves the DOM building is safe, not only that the CSP blocks.
     context = browser.new_context(
-        base_url=base_url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+        base_url=base_url, viewport={"width": width, "height": height}, bypass_csp=True
     )
     page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def page(browser, base_url):
+    page = new_page(browser, base_url)
     yield page
-    context.close()
+    assert page.errors == []  # no uncaught exception in app.js
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser, base_url):
+    page = new_page(browser, base_url, width=375, height=800)
+    yield page
+    assert page.errors == []
+    page.context.close()
 
 
 def save_screenshot(page, tmp_path: Path, name: str) -> Path:
+    """Into tmp_path, and a copy under var/screenshots (git-ignored) to look at."""
     path = tmp_path / name
     page.screenshot(path=str(path), full_page=True)
-    review = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-    review.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, review / name)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SCREENSHOTS / name)
     return path
