@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import observe
+from api.bodylimit import BodyLimit
 from api.errors import register_error_handlers
 from api.observe import record_request
-from api.ratelimit import TokenBuckets, rate_limit_middleware
+from api.ratelimit import TokenBuckets, rate_limiter
 from api.routes import admin, health, postings, search
 from api.routes.page import mount_page
 from api.state import AppState, IndexWatcher
@@ -52,10 +53,9 @@ def create_app(
         lifespan=lifespan,
     )
     # Middleware added last runs first: the clock starts before anything else.
+    if settings.max_body_bytes > 0:  # innermost, so its 413 reaches the error handlers as is
+        app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.middleware("http")(record_request)
-    if settings.rate_limit_per_minute > 0:
-        buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        app.middleware("http")(rate_limit_middleware(buckets))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -65,10 +65,14 @@ def create_app(
         )
     app.middleware("http")(start_clock)
     register_error_handlers(app)
+    limited = []  # routers a client can be rate limited on (probes and metrics never are)
+    if settings.rate_limit_per_minute > 0:
+        buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        limited = [Depends(rate_limiter(buckets))]
     app.include_router(health.router)
     app.include_router(observe.router)
-    app.include_router(admin.router)
+    app.include_router(admin.router, dependencies=limited)
     mount_page(app)
-    app.include_router(search.router)
-    app.include_router(postings.router)
+    app.include_router(search.router, dependencies=limited)
+    app.include_router(postings.router, dependencies=limited)
     return app

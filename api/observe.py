@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from api.deps import StateDep
 
 router = APIRouter(tags=["health"])
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 async def record_request(
@@ -18,17 +19,23 @@ async def record_request(
 ) -> Response:
     started = time.perf_counter()
     response = await call_next(request)
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or "unmatched"
     state = getattr(request.app.state, "jobsearch", None)
     if state is not None:
         state.metrics.record_request(
-            request.method, template, response.status_code, (time.perf_counter() - started) * 1000
+            request.method,
+            route_template(request),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
         )
     return response
 
 
+def route_template(request: Request) -> str:
+    """The route's path template, never the raw path (ids would explode the label space)."""
+    return getattr(request.scope.get("route"), "path", None) or "unmatched"
+
+
 @router.get("/metrics", response_class=PlainTextResponse)
-def metrics(state: StateDep) -> str:
+def metrics(state: StateDep) -> PlainTextResponse:
     """Prometheus text format."""
-    return state.metrics.render()
+    return PlainTextResponse(state.metrics.render(), media_type=PROMETHEUS_TEXT)

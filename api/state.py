@@ -79,13 +79,17 @@ class IndexWatcher:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        refused: str | None = None  # a build that failed to load is not retried until replaced
         while not self._stop.wait(self.interval):
             try:
                 pointed = str(current_build(self.state.settings.index_dir))
             except JobSearchError:
                 continue
-            if pointed != self.state.serving_directory():
-                try:
-                    self.state.reload()
-                except JobSearchError as exc:
-                    log.error("new build %s refused: %s", pointed, exc)
+            if pointed in (self.state.serving_directory(), refused):
+                continue
+            try:
+                self.state.reload()
+                refused = None
+            except JobSearchError as exc:
+                refused = pointed
+                log.error("new build %s refused, still serving the old one: %s", pointed, exc)

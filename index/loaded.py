@@ -11,7 +11,7 @@ from index.catalog import CATALOG_FILE, Catalog
 from index.errors import InvalidIndexError
 from index.layout import current_build
 from index.manifest import Manifest, check_manifest, read_manifest
-from index.store import VectorStore
+from index.store import DEFAULT_NPROBE, VectorStore
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,11 @@ def open_build(directory: Path, model: str, backend: str | None = None) -> Loade
     check_manifest(manifest, model, directory, backend)
     try:
         catalog = Catalog(directory / CATALOG_FILE)
-        store = VectorStore(directory)
+        store = VectorStore(
+            directory,
+            manifest.index_type,
+            nprobe=int(manifest.index_params.get("nprobe", DEFAULT_NPROBE)),
+        )
     except Exception as exc:  # noqa: BLE001 - any unreadable file means the same thing
         raise InvalidIndexError(f"{directory} cannot be opened: {exc}") from exc
     loaded = LoadedIndex(directory, manifest, catalog, store)

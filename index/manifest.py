@@ -34,7 +34,8 @@ class Manifest:
     skipped: int
     built_at: str
     chunk_tokens: int = 0
-    index_type: str = "flat"
+    index_type: str = "flat"  # "flat" (exact) or "ivf-sq8" (approximate), see index.store
+    index_params: dict[str, Any] = field(default_factory=dict)  # e.g. nlist, nprobe for IVF
     format_version: int = FORMAT_VERSION
     inputs: list[InputFile] = field(default_factory=list)
 

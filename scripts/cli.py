@@ -19,6 +19,11 @@ MAX_SKIPPED_SHOWN = 20
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its options are its own (scripts/bench.py)
+        from scripts.bench import main as bench_main
+
+        return bench_main(argv[1:])
     settings = get_settings()
     parser = _parser(settings)
     args = parser.parse_args(argv)
@@ -47,6 +52,21 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     _index_option(rebuild, settings)
     rebuild.add_argument("--batch-size", type=int, default=settings.batch_size)
     rebuild.add_argument("--quiet", action="store_true", help="no progress bars")
+    rebuild.add_argument(
+        "--index-type",
+        choices=["auto", "flat", "ivf-sq8"],
+        default=settings.index_type,
+        help=f"auto: flat below {settings.ann_min_chunks:,} chunks, ivf-sq8 from there on",
+    )
+    rebuild.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default=settings.engine,
+        help="where the embedding runs: this process, or Ray (a local one unless --ray-address)",
+    )
+    rebuild.add_argument(
+        "--ray-address", default=settings.ray_address, help="e.g. ray://head:10001"
+    )
     rebuild.set_defaults(run=run_rebuild)
 
     search = commands.add_parser("search", help="search the current index")
@@ -84,6 +104,10 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
     serve.set_defaults(run=run_serve)
+
+    commands.add_parser(  # handled in main(): its options are scripts/bench.py's
+        "bench", help="benchmark rebuild, queries, memory and scale (jobsearch bench --help)"
+    )
     return parser
 
 
@@ -114,6 +138,10 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     embedder = load_embedder(
         settings.model, settings.backend, settings.cache_dir, settings.torch_threads
     )
+    if args.engine == "ray":
+        from index.ray_engine import RayEmbedder
+
+        embedder = RayEmbedder(embedder, settings.cache_dir, address=args.ray_address)
     report = build_index(
         understood.postings,
         embedder,
@@ -124,6 +152,9 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         chunk_tokens=settings.chunk_tokens,
         keep_builds=settings.keep_builds,
         progress=not args.quiet,
+        index_type=args.index_type,
+        ann_min_chunks=settings.ann_min_chunks,
+        nprobe=settings.ivf_nprobe,
     )
     seconds = time.perf_counter() - started
     m = report.manifest
@@ -132,6 +163,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         f"  records read   {read.records_read}  ({', '.join(f'{k}: {v}' for k, v in read.formats.items())})"
     )
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
+    print(f"  index          {m.index_type}, {m.backend} embeddings, {args.engine} engine")
     print(f"  skipped        {len(skipped)}")
     for file, where, reason in skipped[:MAX_SKIPPED_SHOWN]:
         print(f"    - {file + ' ' if file else ''}{where}: {reason}")
@@ -143,7 +175,10 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"  embedded       {report.cache.misses} chunks ({report.cache.hits} from the embedding cache)"
     )
-    print(f"  time           {seconds:.1f} s total, {report.embed_seconds:.1f} s embedding")
+    print(
+        f"  time           {seconds:.1f} s total, {report.embed_seconds:.1f} s embedding "
+        f"({report.encode_seconds:.1f} s in the model, {report.encode_seconds / seconds:.0%})"
+    )
     embedded_rate = report.cache.misses / report.embed_seconds if report.embed_seconds else 0.0
     print(
         f"  throughput     {embedded_rate:.1f} chunks/s embedding, {m.chunks / seconds:.1f} chunks/s overall"

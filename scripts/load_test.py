@@ -1,11 +1,22 @@
 """Bounded load against a running jobsearch server on this machine.
 
     python scripts/load_test.py --url http://127.0.0.1:8000 --requests 10000 --clients 16 \
-        [--seconds 120] [--reload-every 10 --admin-key KEY]
+        [--seconds 120] [--reload-every 10 --admin-key KEY [--swaps 3] [--rebuild "CMD"]]
 
 Mixes short queries, long descriptions and filtered searches; optionally asks the server to
-reload its index every few seconds (a hot swap under load). Stops by itself after the request
-count or the time limit, whichever comes first, then prints throughput, latency and errors.
+reload its index every few seconds (a hot swap under load), after running CMD (a rebuild into
+the served index root) so that each reload really swaps in a new build. Stops by itself after
+the request count or the time limit, whichever comes first, then prints throughput, latency,
+errors and the index versions the responses came from. Exits 1 if any request failed.
+
+Hot swaps under load, the whole procedure (the server must not rate limit this one client):
+
+    jobsearch rebuild data/sample/postings.jsonl --index /tmp/lt/index
+    JOBSEARCH_ADMIN_API_KEY=k JOBSEARCH_RATE_LIMIT_PER_MINUTE=0 \
+        jobsearch serve --index /tmp/lt/index --port 8765 &
+    python scripts/load_test.py --url http://127.0.0.1:8765 --requests 10000 --clients 16 \
+        --reload-every 5 --swaps 3 --admin-key k \
+        --rebuild "jobsearch rebuild data/sample/postings.jsonl --index /tmp/lt/index"
 """
 
 from __future__ import annotations
@@ -14,7 +25,9 @@ import argparse
 import asyncio
 import json
 import random
+import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -54,12 +67,13 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     remaining = args.requests
     reloads = 0
     lock = asyncio.Lock()
+    swaps_done = asyncio.Event()  # set a moment after the last swap: the run is over
 
     async def client(seed: int) -> None:
         nonlocal remaining
         rng = random.Random(seed)
         async with httpx.AsyncClient(base_url=args.url, timeout=30) as http:
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not swaps_done.is_set():
                 async with lock:
                     if remaining <= 0:
                         return
@@ -74,15 +88,36 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                     statuses[type(exc).__name__] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
 
+    swap_errors: list[str] = []
+
     async def reloader() -> None:
         nonlocal reloads
         async with httpx.AsyncClient(base_url=args.url, timeout=60) as http:
-            while time.monotonic() < deadline and remaining > 0:
+            while time.monotonic() < deadline and remaining > 0 and reloads < args.swaps:
                 await asyncio.sleep(args.reload_every)
-                response = await http.post(
-                    "/v1/admin/reload", headers={"X-API-Key": args.admin_key}
-                )
-                reloads += response.status_code == 200
+                if args.rebuild:
+                    done = await asyncio.to_thread(
+                        subprocess.run, shlex.split(args.rebuild), capture_output=True, text=True
+                    )
+                    if done.returncode != 0:
+                        swap_errors.append(
+                            f"rebuild exited {done.returncode}: {done.stderr[-300:]}"
+                        )
+                        continue
+                try:
+                    response = await http.post(
+                        "/v1/admin/reload", headers={"X-API-Key": args.admin_key}
+                    )
+                except httpx.HTTPError as exc:
+                    swap_errors.append(f"reload failed: {exc!r}")
+                    continue
+                if response.status_code == 200:
+                    reloads += 1
+                else:
+                    swap_errors.append(f"reload {response.status_code}: {response.text[:300]}")
+        if reloads >= args.swaps:
+            await asyncio.sleep(args.reload_every)  # load on the last build too, then stop
+            swaps_done.set()
 
     started = time.monotonic()
     tasks = [client(n) for n in range(args.clients)]
@@ -101,6 +136,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
         "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1) if ordered else None,
         "reloads": reloads,
+        "swap_errors": swap_errors,
         "index_versions_seen": len(versions),
     }
 
@@ -119,6 +155,15 @@ def main() -> int:
         "--reload-every", type=float, default=0.0, help="seconds between hot swaps (0: none)"
     )
     parser.add_argument("--admin-key", default=None)
+    parser.add_argument(
+        "--swaps",
+        type=int,
+        default=1_000_000,
+        help="reload this many times, then stop the run --reload-every seconds later",
+    )
+    parser.add_argument(
+        "--rebuild", default=None, help="command run before each reload (a rebuild)"
+    )
     args = parser.parse_args()
     if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         print(
@@ -128,7 +173,7 @@ def main() -> int:
         return 2
     report = asyncio.run(run(args))
     print(json.dumps(report, indent=2))
-    return 0 if not report["errors"] else 1
+    return 0 if not report["errors"] and not report["swap_errors"] else 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The dense side: chunks scored by the query vector, weighted by section, pooled per posting.
 
-Two exact modes. With a `min_score`, a range search returns every chunk that could pass, so the
+Two exact modes (on an approximate index, `store.exact` says when they are not). With a `min_score`, a range search returns every chunk that could pass, so the
 list is every matching posting (and `total` is exact). Without one, the top-k chunk fetch widens
 until enough postings are final: since penalties only lower a score, a posting whose adjusted
 score is at least the k-th raw score cannot be overtaken by a chunk not yet fetched.
@@ -35,14 +35,15 @@ def dense_postings(
         scores, ids = store.range_search(query, config.min_score, allowed_chunks)
         adjusted = scores - penalties[ids]
         keep = adjusted >= config.min_score
-        return best_chunk_per_posting(adjusted[keep], ids[keep], chunk_pid), True
+        ranked = best_chunk_per_posting(adjusted[keep], ids[keep], chunk_pid)
+        return ranked, store.exact(allowed_chunks)
     available = store.size if allowed_chunks is None else len(allowed_chunks)
     k = min(available, max(4 * needed, MIN_FETCH))
     while True:
         scores, ids = store.search(query, k, allowed_chunks)
         ranked = best_chunk_per_posting(scores - penalties[ids], ids, chunk_pid)
         if k >= available:
-            return ranked, True
+            return ranked, store.exact(allowed_chunks)
         floor = float(scores[-1]) if len(scores) else float("-inf")
         final = [r for r in ranked if r.score >= floor]
         if len(final) >= needed:

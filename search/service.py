@@ -124,9 +124,10 @@ class SearchService:
         if config.uses_dense:
             started = time.perf_counter()
             wanted = max(needed, config.candidates) if config.uses_keywords else needed
-            if config.min_score > 0 and pids is not None:
+            if config.min_score > 0 and pids is not None and index.store.exact():
                 # A threshold search returns every match, so filtering afterwards is exact, and
-                # the unfiltered matches are what the facet counts need anyway.
+                # the unfiltered matches are what the facet counts need anyway. (Not on an
+                # approximate index: there a narrow filter must restrict the search itself.)
                 unfiltered, complete = dense_postings(
                     index, query.vector, None, penalties, config, wanted
                 )
@@ -240,12 +241,18 @@ class SearchService:
     ) -> SearchResult:
         if pids is None:
             pids = np.arange(index.catalog.posting_count, dtype=np.int64)
-        page = [
-            int(p)
-            for p in index.catalog.newest_first(pids)[
-                request.offset : request.offset + request.limit
-            ]
-        ]
+        newest = index.catalog.newest_first(pids)
+        if request.per_team > 0:  # at most per_team of one team on this page
+            team_of = index.catalog.team_of
+            page = diversified_page(
+                newest.tolist(),
+                lambda p: team_of[p],
+                request.per_team,
+                request.limit,
+                request.offset // request.limit,
+            )
+        else:
+            page = [int(p) for p in newest[request.offset : request.offset + request.limit]]
         summaries = index.catalog.summaries(page)
         hits = [
             SearchHit(
@@ -253,7 +260,13 @@ class SearchService:
             )
             for p in page
         ]
-        return SearchResult(hits, len(pids), True, index.version, stages)
+        facets = None
+        if request.facets:  # no query: every posting passing the other fields' filters counts
+            started = time.perf_counter()
+            conditions = facet_conditions(request.filters)
+            facets = facet_counts(index, None, conditions, FACETS_PER_FIELD)
+            stages["facets_ms"] = _ms(started)
+        return SearchResult(hits, len(pids), True, index.version, stages, facets=facets)
 
     def _hydrate(
         self,

@@ -12,7 +12,9 @@ from api.schemas import error_responses
 from api.timing import took_ms
 from index.errors import JobSearchError
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=error_responses(401, 403, 409))
+router = APIRouter(
+    prefix="/v1/admin", tags=["admin"], responses=error_responses(401, 403, 409, 429)
+)
 
 
 def _check_key(expected: str | None, authorization: str | None, api_key: str | None) -> None:

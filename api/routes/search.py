@@ -13,7 +13,9 @@ from api.state import AppState
 from api.timing import took_ms
 from search.service import SearchRequest, SearchResult, SearchService
 
-router = APIRouter(prefix="/v1", tags=["search"], responses=error_responses(400, 422, 429, 503))
+router = APIRouter(
+    prefix="/v1", tags=["search"], responses=error_responses(400, 413, 422, 429, 503)
+)
 
 
 @router.get("/search", response_model=SearchResponse)

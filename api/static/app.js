@@ -4,7 +4,6 @@
 "use strict";
 
 const FIELDS = ["team", "location", "language"];
-const NAMES = { team: "Team", location: "Location", language: "Language" };
 const LIMIT = 10; // results per page unless the URL says otherwise
 const SHOWN = 8; // facet values shown before "Show all"
 const LONG_QUERY = 1500; // a longer description goes to the API in a POST body, not a URL
@@ -25,7 +24,6 @@ function el(tag, props = {}, ...children) {
 }
 
 // ---- State: everything a view needs lives in the URL, so it can be shared and the back button works.
-
 function readState() {
   const p = new URLSearchParams(location.search);
   const view = ["posting", "similar"].includes(p.get("view")) && p.get("id") ? p.get("view") : "search";
@@ -63,7 +61,7 @@ function link(text, state, props = {}, navigate = () => go(state)) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     navigate();
-  } }, text);
+  } }, ...[text].flat());
 }
 
 // "Back" goes back in history when that is where we came from, so the scroll position returns too.
@@ -75,17 +73,14 @@ function backLink(text, state) {
 }
 
 async function api(path, body) {
-  const init = body
-    ? { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) }
-    : { headers: { Accept: "application/json" } };
-  const response = await fetch(path, init);
+  const headers = { Accept: "application/json", ...(body && { "Content-Type": "application/json" }) };
+  const response = await fetch(path, body ? { method: "POST", headers, body: JSON.stringify(body) } : { headers });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) throw Object.assign(new Error(data.detail || `The server answered ${response.status}.`), { status: response.status });
   return data;
 }
 
 // ---- Pieces of a result.
-
 // highlights are [start, end) offsets in code points (the API is Python); Array.from splits by code point.
 function highlighted(text, spans) {
   const chars = Array.from(text);
@@ -127,9 +122,9 @@ function tags(job) {
   return row;
 }
 
-function external(url, text) {
+function external(url, text, cls = "") {
   if (!/^https?:\/\//i.test(url || "")) return null; // never a javascript: or data: URL
-  return el("a", { class: "external", href: url, target: "_blank", rel: "noopener noreferrer nofollow" },
+  return el("a", { class: `external ${cls}`, href: url, target: "_blank", rel: "noopener noreferrer nofollow" },
     text, el("span", { class: "sr", text: " (opens in a new tab)" }));
 }
 
@@ -143,12 +138,11 @@ function card(hit, state) {
       highlighted(hit.snippet, hit.highlights)) : null,
     tags(hit),
     el("div", { class: "actions" },
-      link("Similar jobs", { ...state, view: "similar", id: hit.id, offset: 0 }, { "aria-label": `Jobs similar to ${hit.title}` }),
+      link(["Similar jobs", el("span", { class: "sr", text: ` like ${hit.title}` })], { ...state, view: "similar", id: hit.id, offset: 0 }),
       external(hit.url, "Original posting"))));
 }
 
 // ---- Filters: real checkboxes, with counts; OR within a field, AND across fields.
-
 function checkbox(field, facet, state) {
   const input = el("input", { type: "checkbox", name: field, value: facet.value, "data-key": `${field}:${facet.value}` });
   input.checked = state.filters[field].includes(facet.value);
@@ -163,7 +157,6 @@ function checkbox(field, facet, state) {
 function drawFilters(facets, state) {
   const aside = $("filters");
   const key = aside.contains(document.activeElement) ? document.activeElement.dataset.key : null;
-  document.body.dataset.view = state.view;
   aside.replaceChildren();
   if (!facets) return;
   const chosen = filterCount(state);
@@ -176,7 +169,7 @@ function drawFilters(facets, state) {
     if (!values.length) continue;
     const all = ui.expanded[field] || values.length <= SHOWN + 2;
     const shown = all ? values : values.filter((f, i) => i < SHOWN || state.filters[field].includes(f.value));
-    const group = el("fieldset", {}, el("legend", { text: NAMES[field] }), ...shown.map((f) => checkbox(field, f, state)));
+    const group = el("fieldset", {}, el("legend", { text: field[0].toUpperCase() + field.slice(1) }), ...shown.map((f) => checkbox(field, f, state)));
     if (!all) group.append(el("button", { type: "button", class: "more", text: `Show all ${values.length}`, onclick: () => {
       ui.expanded[field] = true;
       drawFilters(facets, state);
@@ -190,18 +183,15 @@ function drawFilters(facets, state) {
 }
 
 // ---- Views.
-
 function status(text) { $("status").textContent = text; }
 
 function pager(state, body) {
-  const page = Math.floor(body.offset / body.limit) + 1;
-  const pages = Math.max(Math.ceil(body.total / body.limit), page);
   const step = (text, offset, rel) => (offset === null
     ? el("span", { class: "off", "aria-disabled": "true", text })
     : link(text, { ...state, offset }, { rel }));
   return el("nav", { class: "pager", "aria-label": "Pages" },
     step("← Previous", body.offset > 0 ? Math.max(0, body.offset - body.limit) : null, "prev"),
-    el("span", { text: `Page ${page} of ${pages}` }),
+    el("span", { text: `${body.offset + 1}–${body.offset + body.results.length} of ${body.total}` }),
     step("Next →", body.offset + body.limit < body.total ? body.offset + body.limit : null, "next"));
 }
 
@@ -235,39 +225,34 @@ async function loadResults(state) {
 function drawResults(state, body, source) {
   drawFilters(source ? null : body.facets, state);
   const title = source ? `Jobs similar to ${source.title}` : state.q ? "Jobs matching your description" : "Newest jobs";
-  const head = el("div", { class: "head" }, el("h1", { tabindex: "-1", text: title }));
-  if (source) head.prepend(backLink("← Back to the posting", { ...state, view: "posting", offset: 0 }));
-  const content = [head];
+  $("head").replaceChildren(el("h1", { tabindex: "-1", text: title }));
+  if (source) $("head").prepend(backLink("← Back to the posting", { ...state, view: "posting", offset: 0 }));
   const n = body.total;
+  const pages = Math.ceil(n / body.limit);
+  const page = Math.floor(body.offset / body.limit) + 1;
   if (!body.results.length) {
-    status(n > 0 ? "No results on this page" : "No good match");
-    content.push(noMatch(state, body));
+    status(n > 0 ? "No results on this page" : "No jobs match");
+    $("content").replaceChildren(noMatch(state, body));
   } else {
     const jobs = n === 1 ? "job" : "jobs";
     const what = source ? `similar ${jobs}` : state.q ? `${jobs} match${n === 1 ? "es" : ""} your description` : `${jobs}, newest first`;
-    const range = n > body.results.length ? `, showing ${body.offset + 1}–${body.offset + body.results.length}` : "";
-    status(`${n} ${what}${range}`);
-    content.push(el("ol", { class: "results" }, ...body.results.map((hit) => el("li", {}, card(hit, state)))));
-    if (n > body.limit || body.offset) content.push(pager(state, body));
+    status(`${n} ${what}${pages > 1 ? `, page ${page} of ${pages}` : ""}`);
+    $("content").replaceChildren(el("ol", { class: "results" }, ...body.results.map((hit) => el("li", {}, card(hit, state)))),
+      pages > 1 || body.offset ? pager(state, body) : "");
   }
-  $("content").replaceChildren(...content);
   document.title = `${source ? title : state.q ? state.q.slice(0, 60) : "Newest jobs"} · jobsearch`;
 }
 
+// Section text: paragraphs split by blank lines; lines starting "- " are list items.
 function sectionBody(text) {
   const out = [];
   for (const block of text.split(/\n\s*\n/)) {
     let list = null;
-    let words = [];
-    const flush = () => { if (words.length) out.push(el("p", { text: words.join(" ") })); words = []; };
     for (const line of block.split("\n").map((l) => l.trim()).filter(Boolean)) {
-      if (line.startsWith("- ")) {
-        flush();
-        if (!list) out.push((list = el("ul")));
-        list.append(el("li", { text: line.slice(2) }));
-      } else { list = null; words.push(line); }
+      if (!line.startsWith("- ")) { list = null; out.push(el("p", { text: line })); continue; }
+      if (!list) out.push((list = el("ul")));
+      list.append(el("li", { text: line.slice(2) }));
     }
-    flush();
   }
   return out;
 }
@@ -281,11 +266,11 @@ async function loadPosting(state) {
       backLink("← Back to results", { ...state, view: "search", id: "" }),
       el("div", { class: "title" }, logo(job.company), el("div", {}, el("h1", { tabindex: "-1", text: job.title }), facts(job))),
       tags(job),
-      ...job.sections.map((s) => el("section", {}, s.heading ? el("h2", { text: s.heading }) : null, ...sectionBody(s.text))),
       el("div", { class: "actions" },
-        external(job.url, "Apply on the company's site"),
-        link("Similar jobs", { ...state, view: "similar", offset: 0 }, { class: "button secondary" })));
-    article.querySelector(".external")?.classList.add("button");
+        external(job.url, "Apply on the company's site", "button"),
+        link("Similar jobs", { ...state, view: "similar", offset: 0 }, { class: "button secondary" })),
+      ...job.sections.map((s) => el("section", {}, s.heading ? el("h2", { text: s.heading }) : null, ...sectionBody(s.text))));
+    $("head").replaceChildren();
     $("content").replaceChildren(article);
     document.title = `${job.title}, ${job.company} · jobsearch`;
   };
@@ -295,6 +280,7 @@ function drawError(error, state) {
   drawFilters(null, state);
   const gone = error.status === 404;
   status(gone ? "Posting not found" : "Something went wrong");
+  $("head").replaceChildren();
   $("content").replaceChildren(el("div", { class: "empty", role: "alert" },
     el("h1", { tabindex: "-1", text: gone ? "This posting is no longer listed" : "Something went wrong" }),
     el("p", { text: error.message }),
@@ -306,16 +292,15 @@ async function render(how, scrollY) {
   const seq = ++ui.seq;
   $("q").value = state.q;
   $("main").setAttribute("aria-busy", "true");
-  let draw;
-  try { draw = await (state.view === "posting" ? loadPosting(state) : loadResults(state)); }
-  catch (error) { draw = () => drawError(error, state); }
+  const draw = await (state.view === "posting" ? loadPosting(state) : loadResults(state))
+    .catch((error) => () => drawError(error, state));
   if (seq !== ui.seq) return; // a newer navigation started meanwhile: it draws
   const inFilters = $("filters").contains(document.activeElement);
   draw();
   $("main").removeAttribute("aria-busy");
   if (how === "load" || inFilters) return; // a ticked box keeps focus and scroll
   window.scrollTo(0, how === "pop" ? scrollY || 0 : 0);
-  $("content").querySelector("h1")?.focus({ preventScroll: true });
+  $("main").querySelector("h1")?.focus({ preventScroll: true });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -324,11 +309,8 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     go({ ...readState(), q: $("q").value.trim(), offset: 0, view: "search", id: "" });
   });
-  $("q").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      $("search").requestSubmit();
-    }
+  $("q").addEventListener("keydown", (event) => { // Enter searches, Shift+Enter adds a line
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("search").requestSubmit(); }
   });
   window.addEventListener("popstate", (event) => render("pop", event.state?.scrollY));
   render("load");

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import re
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import httpx
@@ -167,3 +170,130 @@ def test_watch_picks_up_a_new_build(tmp_path):
             .json()["results"][0]["id"]
             .startswith("v2-")
         )
+
+
+def test_token_bucket_forgets_idle_clients_and_stays_bounded():
+    now = [0.0]
+    buckets = TokenBuckets(per_minute=60, burst=2, clock=lambda: now[0], max_clients=3)
+    for n in range(5):
+        buckets.take(f"10.0.0.{n}")
+    assert len(buckets) == 3  # the least recently seen went first
+    now[0] += 2.0  # everyone's bucket is full again: nothing worth keeping
+    buckets.take("fresh")
+    assert len(buckets) == 1
+
+
+def test_token_bucket_is_thread_safe():
+    buckets = TokenBuckets(per_minute=1, burst=50, clock=lambda: 0.0)
+    granted: list[bool] = []
+
+    def hammer() -> None:
+        for _ in range(100):
+            granted.append(buckets.take("same") == 0.0)
+
+    threads = [threading.Thread(target=hammer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert granted.count(True) == 50 and len(granted) == 800
+
+
+def test_rate_limited_requests_are_counted_under_their_route(tmp_path):
+    build_version(tmp_path / "index", "v1")
+    settings = settings_for(tmp_path / "index", rate_limit_per_minute=1, rate_limit_burst=1)
+    with running_server(app_for(settings)) as http:
+        assert http.get("/v1/postings/v1-1/similar").status_code == 200
+        limited = http.get("/v1/postings/v1-2/similar")
+        assert limited.status_code == 429 and set(limited.json()) == {"detail", "took_ms"}
+        text = http.get("/metrics").text
+    route = 'route="/v1/postings/{posting_id:path}/similar"'
+    assert f'jobsearch_requests_total{{method="GET",{route},status="200"}} 1' in text
+    assert f'jobsearch_requests_total{{method="GET",{route},status="429"}} 1' in text
+
+
+SAMPLE = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+="[^"\\\n]*",?)*\})? [0-9.e+-]+$')
+
+
+def test_metrics_exposition_is_valid_prometheus_text(tmp_path):
+    build_version(tmp_path / "index", "v1")
+    with running_server(app_for(settings_for(tmp_path / "index"))) as http:
+        http.get("/v1/search", params={"q": "nothing matches zzzz", "team": "Sales"})
+        http.get("/v1/search", params={"q": "storage"})
+        response = http.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    lines = response.text.splitlines()
+    assert lines and all(line.startswith("# ") or SAMPLE.match(line) for line in lines), [
+        line for line in lines if not (line.startswith("# ") or SAMPLE.match(line))
+    ]
+    assert "jobsearch_empty_result_ratio 0.500000" in lines
+    assert any(
+        line.startswith(
+            'jobsearch_request_duration_ms_bucket{method="GET",route="/v1/search",le="+Inf"} 2'
+        )
+        for line in lines
+    )
+
+
+def test_request_body_over_the_cap_is_413(tmp_path):
+    build_version(tmp_path / "index", "v1")
+    with running_server(app_for(settings_for(tmp_path / "index", max_body_bytes=1000))) as http:
+        declared = http.post("/v1/search", json={"q": "storage " * 500})
+        assert declared.status_code == 413
+        assert (
+            declared.json()["detail"]
+            == "request body: at most 1000 bytes (JOBSEARCH_MAX_BODY_BYTES)"
+        )
+
+        def chunks():
+            yield b'{"q": "'
+            for _ in range(100):
+                yield b"storage " * 10
+            yield b'"}'
+
+        streamed = http.post(
+            "/v1/search", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413 and "took_ms" in streamed.json()
+        assert http.post("/v1/search", json={"q": "storage"}).status_code == 200
+
+
+def test_reload_releases_the_old_index(tmp_path):
+    root = tmp_path / "index"
+    build_version(root, "v1")
+    app = app_for(settings_for(root, admin_api_key="k"))
+    with running_server(app) as http:
+        http.get("/v1/search", params={"q": "storage"})
+        old = weakref.ref(app.state.jobsearch.service.index)
+        old_catalog = weakref.ref(app.state.jobsearch.service.index.catalog)
+        build_version(root, "v2")
+        assert http.post("/v1/admin/reload", headers={"X-API-Key": "k"}).status_code == 200
+        http.get("/v1/search", params={"q": "storage"})
+        gc.collect()
+        assert old() is None and old_catalog() is None
+
+
+def test_watch_refuses_a_broken_build_once_and_keeps_serving(tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    first = build_version(root, "v1")
+    app = app_for(settings_for(root, watch_index_seconds=0.05))
+    attempts: list[str] = []
+    with running_server(app) as http:
+        state = app.state.jobsearch
+        reload = state.reload
+
+        def counting_reload() -> str:
+            attempts.append("reload")
+            return reload()
+
+        monkeypatch.setattr(state, "reload", counting_reload)
+        broken = build_index([make_posting("v2-0")], FakeEmbedder(), root)
+        (broken.directory / "vectors.npy").write_bytes(b"garbage")
+        time.sleep(0.5)  # ten polls
+        assert attempts == ["reload"]
+        assert http.get("/readyz").json()["index"]["version"] == first
+        fixed = build_version(root, "v3")
+        deadline = time.monotonic() + 10
+        while http.get("/readyz").json()["index"]["version"] != fixed:
+            assert time.monotonic() < deadline, "the watcher never loaded the fixed build"
+            time.sleep(0.05)

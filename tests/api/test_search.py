@@ -177,3 +177,26 @@ def test_diversify_team_is_validated_and_applied(client):
     ).json()
     teams = [r["team"] for r in body["results"]]
     assert len(teams) == len(set(teams)) == 3
+
+
+def test_search_without_query_carries_facets_too(client):
+    body = client.get("/v1/search", params={"team": "Storage"}).json()
+    assert body["total"] == 1
+    assert {f["value"]: f["count"] for f in body["facets"]["team"]} == {
+        "Storage": 1,
+        "Platform": 1,
+        "Sales": 1,
+    }
+    assert {f["value"]: f["count"] for f in body["facets"]["language"]} == {"Rust": 1}
+
+
+def test_diversify_team_pages_must_be_whole(client):
+    response = client.get(
+        "/v1/search", params={"q": "x", "limit": 2, "offset": 1, "diversify_team": 1}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("offset: must be a multiple of limit (2)")
+    second = client.get(
+        "/v1/search", params={"q": "engineer", "limit": 2, "offset": 2, "diversify_team": 1}
+    ).json()
+    assert len(second["results"]) == 1  # three teams, one each: two on page 1, one left

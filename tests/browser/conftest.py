@@ -35,63 +35,59 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 HOSTILE = '<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2; alert(2)">'
 HOSTILE_ID = "evil:666#1"
 
-Remote, Hybrid, Onsite = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE
-# id, title, company, team, (country, city), workplace, languages, the role, requirements
-JOBS = [
-    ("ferrowind:101#1", "Senior Rust Engineer, Storage Engine", "Ferrowind Data", "Storage", ("DE", "Berlin"), Hybrid, ("Rust",),
-     "Own the columnar storage engine: compaction, the write path and tiering cold data to object storage.", "Rust in production; storage engines or databases"),
-    ("ferrowind:102#1", "Distributed Systems Engineer, Replication", "Ferrowind Data", "Storage", ("US", "New York"), Remote, ("Go", "Rust"),
-     "Build replication and consensus for our distributed database across regions.", "Distributed systems, Raft or Paxos, Go or Rust"),
-    ("ferrowind:103#1", "Query Planner Engineer", "Ferrowind Data", "Storage", ("DE", "Berlin"), Remote, ("Rust", "C++"),
-     "Make the query planner pick better plans for analytical queries over storage engines.", "Database internals, query optimization, C++ or Rust"),
-    ("nimbus:201#1", "Platform Engineer, Kubernetes", "Nimbus Cloud", "Platform", ("US", "New York"), Remote, ("Go",),
-     "Run the Kubernetes platform every product team deploys to, and make it boring.", "Kubernetes operators, Terraform, on-call experience"),
-    ("nimbus:202#1", "Site Reliability Engineer", "Nimbus Cloud", "Platform", ("CA", "Toronto"), Hybrid, ("Go", "Python"),
-     "Own observability and incident response for services handling a million requests a second.", "Prometheus, tracing, Linux performance"),
-    ("nimbus:203#1", "Security Engineer, Identity", "Nimbus Cloud", "Security", ("CA", "Toronto"), Remote, ("Go", "Rust"),
-     "Design authentication and authorization for every API we ship.", "OAuth, threat modeling, secure code review"),
-    ("brightleaf:301#1", "Frontend Engineer, Design System", "Brightleaf", "Frontend", ("GB", "London"), Hybrid, ("TypeScript",),
-     "Build the accessible component library and design system used across our apps.", "React, TypeScript, accessibility (WCAG)"),
-    ("brightleaf:302#1", "iOS Engineer", "Brightleaf", "Mobile", ("GB", "London"), Onsite, ("Swift",),
-     "Ship the iPhone app that two million people use to plan their week.", "Swift, SwiftUI, shipping apps to the App Store"),
-    ("parcelpost:401#1", "Senior React Engineer, Checkout", "Parcelpost", "Frontend", ("GB", "London"), Remote, ("TypeScript",),
-     "Make checkout fast and reliable on every device, from slow phones to wide screens.", "React, web performance, A/B testing"),
-    ("parcelpost:402#1", "Backend Engineer, Payments", "Parcelpost", "Payments", ("DE", "Berlin"), Onsite, ("Go", "Java"),
-     "Build the payments and billing services that move money for millions of parcels.", "Go or Java, PostgreSQL, idempotent APIs"),
-    ("parcelpost:403#1", "Staff Engineer, Billing", "Parcelpost", "Payments", ("US", "New York"), Hybrid, ("Java", "Kotlin"),
-     "Lead the redesign of invoicing and billing across twelve countries.", "Large-scale backend systems, mentoring"),
-    ("streamline:501#1", "Data Engineer, Streaming Pipelines", "Streamline Analytics", "Data", ("NL", "Amsterdam"), Hybrid, ("Python", "Java"),
-     "Build streaming pipelines with Kafka and Spark that feed every dashboard we sell.", "Kafka, Spark, Airflow, SQL"),
-    ("streamline:502#1", "Machine Learning Engineer, Search Ranking", "Streamline Analytics", "Data", ("US", "New York"), Remote, ("Python",),
-     "Train and ship ranking models for semantic search over millions of documents.", "PyTorch, embeddings, offline evaluation"),
-    ("streamline:503#1", "Analytics Engineer", "Streamline Analytics", "Data", ("NL", "Amsterdam"), Onsite, ("Python",),
-     "Model our warehouse so product teams can answer their own questions.", "dbt, SQL, data modeling"),
-    ("ferrowind:104#1", "Compiler Engineer, Query Execution", "Ferrowind Data", "Storage", ("CA", "Toronto"), Remote, ("Rust", "C++"),
-     "Compile queries to vectorized code with LLVM inside the storage engine.", "Compilers, LLVM, SIMD"),
-]
+# id | title | company | team | country | city | workplace | languages | the role | requirements
+JOBS_TABLE = """
+ferrowind:101#1 | Senior Rust Engineer, Storage Engine | Ferrowind Data | Storage | DE | Berlin | hybrid | Rust | Own the columnar storage engine: compaction, the write path and tiering cold data to object storage. | Rust 🦀 in production; storage engines or databases
+ferrowind:102#1 | Distributed Systems Engineer, Replication | Ferrowind Data | Storage | US | New York | remote | Go, Rust | Build replication and consensus for our distributed database across regions. | Distributed systems, Raft or Paxos, Go or Rust
+ferrowind:103#1 | Query Planner Engineer | Ferrowind Data | Storage | DE | Berlin | remote | Rust, C++ | Make the query planner pick better plans for analytical queries over storage engines. | Database internals, query optimization, C++ or Rust
+nimbus:201#1 | Platform Engineer, Kubernetes | Nimbus Cloud | Platform | US | New York | remote | Go | Run the Kubernetes platform every product team deploys to, and make it boring. | Kubernetes operators, Terraform, on-call experience
+nimbus:202#1 | Site Reliability Engineer | Nimbus Cloud | Platform | CA | Toronto | hybrid | Go, Python | Own observability and incident response for services handling a million requests a second. | Prometheus, tracing, Linux performance
+nimbus:203#1 | Security Engineer, Identity | Nimbus Cloud | Security | CA | Toronto | remote | Go, Rust | Design authentication and authorization for every API we ship. | OAuth, threat modeling, secure code review
+brightleaf:301#1 | Frontend Engineer, Design System | Brightleaf | Frontend | GB | London | hybrid | TypeScript | Build the accessible component library and design system used across our apps. | React, TypeScript, accessibility (WCAG)
+brightleaf:302#1 | iOS Engineer | Brightleaf | Mobile | GB | London | on-site | Swift | Ship the iPhone app that two million people use to plan their week. | Swift, SwiftUI, shipping apps to the App Store
+parcelpost:401#1 | Senior React Engineer, Checkout | Parcelpost | Frontend | GB | London | remote | TypeScript | Make checkout fast and reliable on every device, from slow phones to wide screens. | React, web performance, A/B testing
+parcelpost:402#1 | Backend Engineer, Payments | Parcelpost | Payments | DE | Berlin | on-site | Go, Java | Build the payments and billing services that move money for millions of parcels. | Go or Java, PostgreSQL, idempotent APIs
+parcelpost:403#1 | Staff Engineer, Billing | Parcelpost | Payments | US | New York | hybrid | Java, Kotlin | Lead the redesign of invoicing and billing across twelve countries. | Large-scale backend systems, mentoring
+streamline:501#1 | Data Engineer, Streaming Pipelines | Streamline Analytics | Data | NL | Amsterdam | hybrid | Python, Java | Build streaming pipelines with Kafka and Spark that feed every dashboard we sell. | Kafka, Spark, Airflow, SQL
+streamline:502#1 | Machine Learning Engineer, Search Ranking | Streamline Analytics | Data | US | New York | remote | Python | Train and ship ranking models for semantic search over millions of documents. | PyTorch, embeddings, offline evaluation
+streamline:503#1 | Analytics Engineer | Streamline Analytics | Data | NL | Amsterdam | on-site | Python | Model our warehouse so product teams can answer their own questions. | dbt, SQL, data modeling
+ferrowind:104#1 | Compiler Engineer, Query Execution | Ferrowind Data | Storage | CA | Toronto | remote | Rust, C++ | Compile queries to vectorized code with LLVM inside the storage engine. | Compilers, LLVM, SIMD
+"""
+JOBS = [line.split(" | ") for line in JOBS_TABLE.strip().splitlines()]
 
 
 def page_postings() -> list[Posting]:
-    postings = [
-        make_posting(
+    """The jobs above, updated one day apart in table order, and a hostile posting."""
+    postings = []
+    for n, job in enumerate(JOBS):
+        posting_id, title, company, team, country, city, workplace, langs, role, needs = job
+        sections = (
+            ("About us", SectionKind.ABOUT_COMPANY, f"{company} is a team of about 80 people."),
+            (
+                "What you'll do",
+                SectionKind.ROLE,
+                f"{role}\n\n- Write design documents\n- Ship carefully, then measure",
+            ),
+            (
+                "What we look for",
+                SectionKind.REQUIREMENTS,
+                f"- {needs}\n- Clear written communication",
+            ),
+            ("Benefits", SectionKind.BENEFITS, "Thirty days of paid leave.\n\nA learning budget."),
+        )
+        posting = make_posting(
             posting_id,
             title,
             company=company,
             team=team,
             countries=(country,),
             cities=(city,),
-            workplace=workplace,
-            languages=languages,
+            workplace=Workplace(workplace),
+            languages=tuple(langs.split(", ")),
             updated_at=f"2026-10-{n + 1:02d}T09:00:00Z",
-            sections=(
-                ("About us", SectionKind.ABOUT_COMPANY, f"{company} is a team of about 80 people."),
-                ("What you'll do", SectionKind.ROLE, f"{role}\n\n- Write design documents\n- Ship carefully, then measure"),
-                ("What we look for", SectionKind.REQUIREMENTS, f"- {needs}\n- Clear written communication"),
-                ("Benefits", SectionKind.BENEFITS, "Thirty days of paid leave.\n\nA learning budget."),
-            ),
+            sections=sections,
         )
-        for n, (posting_id, title, company, team, (country, city), workplace, languages, role, needs) in enumerate(JOBS)
-    ]  # fmt: skip
+        postings.append(posting)
     postings.append(
         make_posting(
             HOSTILE_ID,
@@ -103,7 +99,11 @@ def page_postings() -> list[Posting]:
             languages=("Rust",),
             updated_at="2026-09-01T09:00:00Z",
             sections=(
-                (f"About {HOSTILE}", SectionKind.ROLE, f"Build storage engines. {HOSTILE}\n\n- {HOSTILE}"),
+                (
+                    f"About {HOSTILE}",
+                    SectionKind.ROLE,
+                    f"Build storage engines. {HOSTILE}\n\n- {HOSTILE}",
+                ),
             ),
         )
     )
@@ -133,12 +133,13 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def new_page(browser, base_url: str, width: int = 1280, height: int = 900):
+def new_page(browser, base_url: str, width: int = 1280, height: int = 900, bypass_csp=True):
     # bypass_csp lets a payload run if the page ever built markup from posting text: the
     # hostile-posting test then proves the DOM building is safe, not only that the CSP blocks.
     context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": height}, bypass_csp=True
+        base_url=base_url, viewport={"width": width, "height": height}, bypass_csp=bypass_csp
     )
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))

@@ -43,3 +43,38 @@ def test_onnx_backend_matches_sentence_transformers(torch_embedder):
     assert (
         onnx.max_tokens == torch_embedder.max_tokens and onnx.dimension == torch_embedder.dimension
     )
+
+
+def test_load_embedder_refuses_an_unknown_backend(tmp_path):
+    from index.embedder import load_embedder
+    from index.errors import UnknownModelError
+
+    with pytest.raises(UnknownModelError, match="unknown backend 'cuda'; known: sentence-tr"):
+        load_embedder("all-MiniLM-L6-v2", "cuda", tmp_path, threads=1)
+
+
+def test_plan_batches_groups_similar_lengths_and_covers_every_text():
+    from index.embedder import plan_batches
+
+    texts = ["a" * n for n in (3, 9, 1, 9, 5, 7, 2)]
+    batches = plan_batches(texts, 3)
+    assert [len(b) for b in batches] == [3, 3, 1]
+    assert [texts[i] for i in batches[0]] == ["a" * 9, "a" * 9, "a" * 7]
+    assert sorted(int(i) for b in batches for i in b) == list(range(len(texts)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("backend", "min_cosine"), [("torch-bf16", 0.998), ("onnx-int8", 0.97)])
+def test_fast_backends_stay_close_to_sentence_transformers(torch_embedder, backend, min_cosine):
+    from index.embedder import load_embedder
+
+    fast = load_embedder("all-MiniLM-L6-v2", backend, REPO / "var" / "cache", threads=2)
+    assert fast.backend == backend
+    reference = torch_embedder.embed_documents(TEXTS)
+    vectors = fast.embed_documents(TEXTS, batch_size=2)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    cosines = (reference * vectors).sum(axis=1)
+    assert np.all(cosines > min_cosine), cosines
+    # A query is a batch of one through the same path. (Dynamic int8 scales activations per
+    # batch, so its vectors move slightly with their batch companions.)
+    assert float(fast.embed_query(TEXTS[0]) @ vectors[0]) > 0.99

@@ -1,5 +1,5 @@
-"""A rebuild killed with SIGKILL at any point leaves a complete index current, and the next
-rebuild succeeds."""
+"""A rebuild killed with SIGKILL at any point leaves a complete index current (the previous
+one, unless the kill came after the switch), and the next rebuild succeeds."""
 
 from __future__ import annotations
 
@@ -9,45 +9,58 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from index.layout import builds_dir, current_build
+from index.layout import TMP_PREFIX, builds_dir, current_build
 from index.loaded import open_index
 from tests.paths import REPO
 
+POSTINGS = 1200  # under a second to build with the fake embedder
 
-def start_build(root, seed: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.index.crash_driver", str(root), "1500", str(seed)],
+
+def start_build(root: Path, seed: int) -> subprocess.Popen[str]:
+    """A rebuild in a child process; returns once it has started building."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.index.crash_driver", str(root), str(POSTINGS), str(seed)],
         cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
+    assert process.stdout is not None and process.stdout.readline() == "building\n"
+    return process
+
+
+def finish(process: subprocess.Popen[str]) -> None:
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
 
 
 def test_rebuild_killed_at_random_points_never_breaks_the_current_index(tmp_path):
     root = tmp_path / "index"
-    first = start_build(root, seed=0)
-    assert first.wait(timeout=300) == 0, first.stderr.read().decode() if first.stderr else ""
+    finish(start_build(root, seed=0))
     started = time.monotonic()
-    baseline = start_build(root, seed=1)
-    assert baseline.wait(timeout=300) == 0
-    full = time.monotonic() - started
+    finish(start_build(root, seed=1))
+    build_seconds = time.monotonic() - started
     rng = random.Random(42)
-    killed_midway = 0
-    for attempt in range(6):
+    kills_before_switch = 0
+    for attempt in range(4):
         before = current_build(root)
         process = start_build(root, seed=10 + attempt)
-        time.sleep(rng.uniform(0.05, full))
+        time.sleep(rng.uniform(0.0, build_seconds))
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
-        after = current_build(root)  # a complete build: the old one, or the new if it finished
-        loaded = open_index(root, "fake-hash")  # opens and verifies
-        assert loaded.directory == after
-        killed_midway += after == before
-    assert killed_midway >= 1, "no kill landed before the switch; the test proved nothing"
-    final = start_build(root, seed=99)
-    assert final.wait(timeout=300) == 0
-    assert open_index(root, "fake-hash").manifest.postings == 1500
-    assert not [p for p in builds_dir(root).iterdir() if p.name.startswith(".tmp-")]
+        process.communicate(timeout=60)
+        after = current_build(root)
+        # Still a complete, verified build: the previous one, or the new one if the kill came
+        # after the switch. Never a half-written one.
+        loaded = open_index(root, "fake-hash")
+        assert loaded.directory == after and loaded.manifest.postings == POSTINGS
+        kills_before_switch += after == before
+        # The next rebuild succeeds, cleans up what the killed one left, and becomes current.
+        finish(start_build(root, seed=100 + attempt))
+        rebuilt = current_build(root)
+        assert rebuilt not in (before, after)
+        assert open_index(root, "fake-hash").directory == rebuilt
+        assert not [p for p in builds_dir(root).iterdir() if p.name.startswith(TMP_PREFIX)]
+    assert kills_before_switch >= 1, "no kill landed before the switch; the test proved nothing"

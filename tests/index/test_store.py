@@ -1,11 +1,11 @@
-"""The vector store equals numpy brute force, with and without an allowed set."""
+"""The vector store equals numpy brute force, with and without an allowed set, on the exact
+flat index and on IVF-SQ8 probing every list (where it must be exact too)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from index import store as store_module
 from index.store import VectorStore, write_store
 
 
@@ -16,12 +16,23 @@ def vectors() -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("subset_max", [0, 10_000], ids=["faiss-selector", "numpy-subset"])
+def open_store(directory, vectors, kind: str) -> VectorStore:
+    """flat; IVF with every list probed and no exact subset shortcut; IVF scoring subsets."""
+    if kind == "flat":
+        write_store(directory, vectors)
+        return VectorStore(directory)
+    write_store(directory, vectors, "ivf-sq8", nlist=8)
+    subset_max = 0 if kind == "ivf-probe-all" else 10_000
+    return VectorStore(directory, "ivf-sq8", nprobe=8, exact_subset_max=subset_max)
+
+
+KINDS = ["flat", "ivf-probe-all", "ivf-subset"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("allowed_count", [None, 300, 25, 3, 0])
-def test_store_search_equals_brute_force(tmp_path, vectors, monkeypatch, subset_max, allowed_count):
-    monkeypatch.setattr(store_module, "EXACT_SUBSET_MAX", subset_max)
-    write_store(tmp_path, vectors)
-    store = VectorStore(tmp_path)
+def test_store_search_equals_brute_force(tmp_path, vectors, kind, allowed_count):
+    store = open_store(tmp_path, vectors, kind)
     rng = np.random.default_rng(allowed_count or 1)
     query = vectors[7] + 0.1 * rng.normal(size=32).astype(np.float32)
     allowed = (
@@ -37,14 +48,12 @@ def test_store_search_equals_brute_force(tmp_path, vectors, monkeypatch, subset_
     np.testing.assert_allclose(scores, np.sort(exact)[::-1][:10], rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("subset_max", [0, 10_000], ids=["faiss-selector", "numpy-subset"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("allowed_count", [None, 300, 3])
 def test_store_range_search_returns_every_chunk_above_threshold(
-    tmp_path, vectors, monkeypatch, subset_max, allowed_count
+    tmp_path, vectors, kind, allowed_count
 ):
-    monkeypatch.setattr(store_module, "EXACT_SUBSET_MAX", subset_max)
-    write_store(tmp_path, vectors)
-    store = VectorStore(tmp_path)
+    store = open_store(tmp_path, vectors, kind)
     rng = np.random.default_rng(5)
     allowed = (
         None
@@ -59,3 +68,10 @@ def test_store_range_search_returns_every_chunk_above_threshold(
     expected = candidates[exact >= threshold]
     assert sorted(ids.tolist()) == sorted(expected.tolist())
     assert list(scores) == sorted(scores, reverse=True)
+
+
+def test_store_flat_vectors_are_memory_mapped(tmp_path, vectors):
+    write_store(tmp_path, vectors)
+    store = VectorStore(tmp_path)
+    assert isinstance(store.vectors, np.memmap)
+    assert store.exact(None)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from index.build import build_index
+from index.loaded import open_index
 from search.diversify import diversified_page
+from search.ranking import RankingConfig
+from search.service import SearchRequest, SearchService
+from tests.factories import synthetic_postings
+from tests.fakes import FakeEmbedder
 
 TEAMS = ["A", "a", "B", "C", None, ""]
 
@@ -77,3 +84,19 @@ def test_diversify_equals_page_by_page_reference(teams, per_team, page_size):
         assert page == sorted(page)  # rank order within a page
         keys = [teams[i].casefold() for i in page if teams[i]]
         assert all(keys.count(k) <= per_team for k in keys)
+
+
+@pytest.mark.parametrize("query", ["storage engine replication", ""], ids=["query", "listing"])
+def test_search_pages_hold_at_most_n_per_team_and_never_repeat(tmp_path, query):
+    embedder = FakeEmbedder()
+    build_index(synthetic_postings(60, seed=5), embedder, tmp_path / "index")
+    service = SearchService(embedder, open_index(tmp_path / "index", embedder.name))
+    config = RankingConfig(min_score=0.0)
+    seen: list[str] = []
+    for page in range(4):
+        request = SearchRequest(query, limit=8, offset=8 * page, per_team=2)
+        hits = service.search(request, config).hits
+        teams = [h.posting.team.casefold() for h in hits if h.posting.team]
+        assert all(teams.count(t) <= 2 for t in teams)
+        seen += [h.posting.id for h in hits]
+    assert len(seen) == len(set(seen)) >= 8
