@@ -9,7 +9,6 @@ so results are stable across FAISS and numpy scoring paths.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
@@ -194,35 +193,3 @@ def fuse(
         )
     fused.sort(key=lambda f: (-f.score, f.pid))
     return fused
-
-
-def diversify_by_team(
-    ranked: list[FusedScore], team_of: list[str | None], per_team: int, page_size: int, pages: int
-) -> list[FusedScore]:
-    """Reorder so that no page of `page_size` holds more than `per_team` postings of one team;
-    what a page cannot take waits, in order, for the next. Postings with no team are never held
-    back. When too few other teams are left, a page is filled with the best that waited rather
-    than left short. Returns the first `pages` pages."""
-    queue = deque(ranked)
-    out: list[FusedScore] = []
-    for _ in range(pages):
-        page: list[FusedScore] = []
-        counts: dict[str, int] = {}
-        waiting: list[FusedScore] = []
-        while queue and len(page) < page_size:
-            item = queue.popleft()
-            team = team_of[item.pid]
-            key = team.casefold() if team else None
-            if key is not None and counts.get(key, 0) >= per_team:
-                waiting.append(item)
-                continue
-            if key is not None:
-                counts[key] = counts.get(key, 0) + 1
-            page.append(item)
-        take = page_size - len(page)
-        page += waiting[:take]
-        queue.extendleft(reversed(waiting[take:]))
-        out += page
-        if not queue:
-            break
-    return out
