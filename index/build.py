@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tqdm import tqdm
-
 from index.boilerplate import find_boilerplate
 from index.catalog import CATALOG_FILE, write_catalog
+from index.chunk_cache import CHUNK_CACHE_FILE, ChunkCache
 from index.chunking import chunk_posting
 from index.embedder import Embedder, Vectors
 from index.embedding_cache import CACHE_FILE, CacheStats, EmbeddingCache
@@ -105,10 +104,13 @@ def build_index(
         stages: dict[str, float] = {}
         clock = time.perf_counter()
         chunk_limit = min(chunk_tokens, embedder.max_tokens)
-        chunks = [
-            chunk_posting(p, embedder.count_tokens, chunk_limit)
-            for p in tqdm(postings, desc="chunking", unit="posting", disable=not progress)
-        ]
+        chunk_cache = ChunkCache(root / CHUNK_CACHE_FILE, embedder.name, chunk_limit)
+        try:
+            chunks = chunk_cache.chunk_all(
+                postings, lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit)
+            )
+        finally:
+            chunk_cache.close()
         texts = [c.text for group in chunks for c in group]
         stages["chunk"] = _lap(clock)
         embed_started = clock = time.perf_counter()

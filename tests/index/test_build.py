@@ -130,3 +130,28 @@ def _first_chunk_text(posting):
 
     embedder = FakeEmbedder()
     return chunk_posting(posting, embedder.count_tokens, embedder.max_tokens)[0].text
+
+
+def test_rebuild_rechunks_only_changed_postings(tmp_path, monkeypatch):
+    import dataclasses
+
+    from tests.factories import synthetic_postings
+
+    calls = []
+    real_chunk = build_module.chunk_posting
+
+    def counting_chunk(posting, *args):
+        calls.append(posting.id)
+        return real_chunk(posting, *args)
+
+    monkeypatch.setattr(build_module, "chunk_posting", counting_chunk)
+    postings = synthetic_postings(20)
+    first = build_index(postings, FakeEmbedder(), tmp_path)
+    assert len(calls) == 20
+    calls.clear()
+    changed = [dataclasses.replace(postings[3], title="Changed Title"), *postings[4:]]
+    second = build_index(changed, FakeEmbedder(), tmp_path)
+    assert calls == [postings[3].id]  # removed postings 0-2 and unchanged ones: no chunking
+    assert second.manifest.postings == 17
+    again = build_index(postings, FakeEmbedder(), tmp_path / "fresh")
+    assert again.manifest.chunks == first.manifest.chunks
