@@ -19,9 +19,16 @@ import numpy as np
 import numpy.typing as npt
 
 from index.boilerplate import CompanyLines, boilerplate_share, company_key
-from index.keywords import COLUMN_WEIGHTS, KEYWORD_SCHEMA, keyword_row, keyword_search
+from index.keywords import (
+    COLUMN_WEIGHTS,
+    KEYWORD_SCHEMA,
+    KEYWORD_TABLE,
+    keyword_row,
+    keyword_search,
+)
 from index.locations import country_name
 from index.models import Chunk, Location, Posting, Section, SectionKind, Workplace
+from index.term_index import TermIndex, write_term_index
 
 CATALOG_FILE = "catalog.sqlite"
 IntArray = npt.NDArray[np.int64]
@@ -166,6 +173,7 @@ def write_catalog(
                 [(field, value, label, pid) for field, value, label in facet_values(posting)],
             )
             next_chunk += len(chunks)
+        write_term_index(db, KEYWORD_TABLE, len(postings))
         db.commit()
     finally:
         db.close()
@@ -235,6 +243,7 @@ class Catalog:
                 grouped.setdefault((field, value), []).append(pid)
                 self._labels[(field, value)] = label
             self._facets = {key: np.array(pids, dtype=np.int64) for key, pids in grouped.items()}
+            self._terms = TermIndex.load(db)
         finally:
             db.close()
 
@@ -255,7 +264,7 @@ class Catalog:
         """Postings by BM25 over title, job text and (weighted down) company context."""
         db = self._connect()
         try:
-            return keyword_search(db, terms, limit, allowed, weights)
+            return keyword_search(db, terms, limit, allowed, weights, self._terms)
         finally:
             db.close()
 

@@ -18,15 +18,17 @@ import numpy.typing as npt
 
 from index.boilerplate import strip_boilerplate
 from index.models import Posting, SectionKind
+from index.term_index import TOKENIZER, TermIndex
 
 CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
 COLUMN_WEIGHTS = (3.0, 1.0, 0.2)  # title, job, context
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
 
-KEYWORD_SCHEMA = """
-CREATE VIRTUAL TABLE posting_text USING fts5(
+KEYWORD_TABLE = "posting_text"
+KEYWORD_SCHEMA = f"""
+CREATE VIRTUAL TABLE {KEYWORD_TABLE} USING fts5(
     title, job, context,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = '{TOKENIZER}'
 );
 """
 
@@ -105,13 +107,20 @@ def keyword_search(
     limit: int,
     allowed: npt.NDArray[np.int64] | None = None,
     weights: tuple[float, float, float] = COLUMN_WEIGHTS,
+    term_index: TermIndex | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-    """Best postings by BM25 (higher is better), among `allowed` pids when given: exact, since
-    the filter applies inside the query, before the limit."""
+    """Best postings by BM25 (higher is better, ties by pid), among `allowed` pids when given:
+    exact, since the filter applies before the limit. With the build's `term_index`, scored in
+    numpy (index.term_index); without it (an older build), by FTS5 in SQL: the same ranking."""
     if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    if term_index is not None:
+        return _best_by_term_index(db, term_index, terms, limit, allowed, weights)
     columns = ", ".join(str(float(w)) for w in weights)
-    sql = f"SELECT rowid, -bm25(posting_text, {columns}) AS score FROM posting_text WHERE posting_text MATCH ?"
+    sql = (
+        f"SELECT rowid, -bm25({KEYWORD_TABLE}, {columns}) AS score FROM {KEYWORD_TABLE} "
+        f"WHERE {KEYWORD_TABLE} MATCH ?"
+    )
     params: list[object] = [fts_query(terms)]
     if allowed is not None:
         # "+rowid" keeps the planner from driving FTS5 by rowid (one MATCH per allowed id).
@@ -123,3 +132,28 @@ def keyword_search(
     pids = np.array([r[0] for r in rows], dtype=np.int64)
     scores = np.array([r[1] for r in rows], dtype=np.float32)
     return pids, scores
+
+
+def _best_by_term_index(
+    db: sqlite3.Connection,
+    term_index: TermIndex,
+    terms: Sequence[str],
+    limit: int,
+    allowed: npt.NDArray[np.int64] | None,
+    weights: tuple[float, float, float],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """`keyword_search` scored in numpy: every row's BM25, then the best `limit` by a partial
+    sort (ties at the cut and in the order by pid, as the SQL orders them)."""
+    scores, matched = term_index.scores(db, KEYWORD_TABLE, terms, weights)
+    if allowed is not None:
+        keep = np.zeros_like(matched)
+        keep[allowed] = True
+        matched &= keep
+    pids = np.flatnonzero(matched).astype(np.int64)
+    found = scores[pids]
+    if len(pids) > limit:
+        cut = np.partition(-found, limit - 1)[limit - 1]
+        inside = -found <= cut
+        pids, found = pids[inside], found[inside]
+    order = np.lexsort((pids, -found))[:limit]
+    return pids[order], found[order].astype(np.float32)

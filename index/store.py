@@ -201,7 +201,8 @@ class VectorStore:
     def range_search(
         self, query: Vectors, threshold: float, allowed: IntArray | None = None
     ) -> tuple[FloatArray, IntArray]:
-        """Every chunk scoring at least `threshold` (among `allowed`), best first."""
+        """Every chunk scoring at least `threshold` (among `allowed`), in chunk-id order:
+        callers pool them by posting, which needs no sort by score."""
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if allowed is not None and len(allowed) == 0 or self.size == 0:
             return _empty()
@@ -225,13 +226,7 @@ class VectorStore:
             scores = self._rescore(query, candidates)
             keep = scores >= threshold
             scores, labels = scores[keep], candidates[keep]
-        # Labels are ascending here, so a stable sort on the score alone breaks ties by id
-        # (and is 2-3× faster than lexsort on the ~20,000 chunks a 0.30 threshold keeps).
-        if np.all(labels[1:] > labels[:-1]):
-            order = np.argsort(-scores, kind="stable")
-        else:
-            order = np.lexsort((labels, -scores))
-        return scores[order], labels[order]
+        return scores, labels
 
     def vector(self, chunk_id: int) -> Vectors:
         return np.asarray(self.vectors[chunk_id], dtype=np.float32)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from index.embedder import Vectors
 from index.loaded import LoadedIndex
-from search.ranking import PostingScore, RankingConfig, best_chunk_per_posting
+from search.ranking import PostingScores, RankingConfig, best_chunk_per_posting
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -27,7 +27,7 @@ def dense_postings(
     penalties: FloatArray,
     config: RankingConfig,
     needed: int,
-) -> tuple[list[PostingScore], bool]:
+) -> tuple[PostingScores, bool]:
     """Postings best first by adjusted best-chunk score, and whether the list is complete
     (every allowed posting above `min_score`, or every allowed posting at all)."""
     store, chunk_pid = index.store, index.catalog.chunk_pid
@@ -45,7 +45,7 @@ def dense_postings(
         if k >= available:
             return ranked, store.exact(allowed_chunks)
         floor = float(scores[-1]) if len(scores) else float("-inf")
-        final = [r for r in ranked if r.score >= floor]
+        final = ranked.take(ranked.scores >= floor)
         if len(final) >= needed:
             return final, False
         k = min(available, k * 4)

@@ -97,6 +97,10 @@ def parse_config(spec: str, default: RankingConfig) -> tuple[str, RankingConfig]
     return name, replace(config, **changes)  # type: ignore[arg-type]
 
 
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+
+
 @dataclass(frozen=True)
 class PostingScore:
     pid: int
@@ -113,6 +117,71 @@ class FusedScore:
     chunk_id: int | None
 
 
+@dataclass(frozen=True)
+class PostingScores:
+    """Postings best first as parallel arrays: a broad query matches thousands of postings, and
+    only the page shown becomes Python objects."""
+
+    pids: IntArray
+    scores: FloatArray
+    chunk_ids: IntArray  # each posting's best-matching chunk
+
+    @classmethod
+    def empty(cls) -> PostingScores:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.pids)
+
+    def take(self, rows: npt.NDArray[np.bool_] | IntArray | slice) -> PostingScores:
+        """The rows selected (a mask, indices or a slice), in their order."""
+        return PostingScores(self.pids[rows], self.scores[rows], self.chunk_ids[rows])
+
+    def items(self) -> list[PostingScore]:
+        return [
+            PostingScore(p, s, c)
+            for p, s, c in zip(
+                self.pids.tolist(), self.scores.tolist(), self.chunk_ids.tolist(), strict=True
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class FusedScores:
+    """The fused ranking as parallel arrays, best first; NaN (or chunk -1) where a side did not
+    see the posting."""
+
+    pids: IntArray
+    scores: npt.NDArray[np.float64]
+    dense: FloatArray
+    keyword: FloatArray
+    chunk_ids: IntArray
+
+    def __len__(self) -> int:
+        return len(self.pids)
+
+    def items(self, rows: IntArray | slice | None = None) -> list[FusedScore]:
+        """The rows selected (all by default) as objects, for a page of results."""
+        rows = slice(None) if rows is None else rows
+        return [
+            FusedScore(
+                pid,
+                score,
+                None if dense != dense else dense,  # NaN: not seen by the dense side
+                None if keyword != keyword else keyword,
+                None if chunk < 0 else chunk,
+            )
+            for pid, score, dense, keyword, chunk in zip(
+                self.pids[rows].tolist(),
+                self.scores[rows].tolist(),
+                self.dense[rows].tolist(),
+                self.keyword[rows].tolist(),
+                self.chunk_ids[rows].tolist(),
+                strict=True,
+            )
+        ]
+
+
 def chunk_penalties(
     kinds: npt.NDArray[np.int8], boilerplate: npt.NDArray[np.float32], config: RankingConfig
 ) -> npt.NDArray[np.float32]:
@@ -124,72 +193,87 @@ def chunk_penalties(
 
 
 def best_chunk_per_posting(
-    scores: npt.NDArray[np.float32],
-    chunk_ids: npt.NDArray[np.int64],
-    chunk_pid: npt.NDArray[np.int64],
-) -> list[PostingScore]:
-    """Distinct postings, best first, each with its best chunk among the hits given."""
+    scores: FloatArray, chunk_ids: IntArray, chunk_pid: IntArray
+) -> PostingScores:
+    """Distinct postings, best first (ties by pid), each with its best chunk among the hits
+    given (ties by chunk id). Linear in the hits after one sort by chunk id, which is skipped
+    when they come in id order: a posting's chunks are then one run, pooled by reduceat."""
     if len(chunk_ids) == 0:
-        return []
-    order = np.lexsort((chunk_ids, -scores))
-    pids = chunk_pid[chunk_ids[order]]
-    _, first = np.unique(pids, return_index=True)
-    first.sort()
-    picked = order[first]
-    return [
-        PostingScore(int(chunk_pid[chunk_ids[i]]), float(scores[i]), int(chunk_ids[i]))
-        for i in picked
-    ]
+        return PostingScores.empty()
+    if not np.all(chunk_ids[1:] > chunk_ids[:-1]):
+        order = np.argsort(chunk_ids, kind="stable")
+        scores, chunk_ids = scores[order], chunk_ids[order]
+    pids = chunk_pid[chunk_ids]
+    starts = np.flatnonzero(np.r_[True, pids[1:] != pids[:-1]])
+    best = np.maximum.reduceat(scores, starts)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(pids)]))
+    at_best = np.flatnonzero(scores == best[run])
+    first = at_best[np.r_[True, run[at_best][1:] != run[at_best][:-1]]]  # lowest id per run
+    posting_pids = pids[starts]
+    order = np.lexsort((posting_pids, -best))
+    return PostingScores(
+        posting_pids[order], best[order].astype(np.float32), chunk_ids[first][order]
+    )
 
 
 def fuse(
-    dense: list[PostingScore],
-    keyword_pids: npt.NDArray[np.int64],
-    keyword_scores: npt.NDArray[np.float32],
+    dense: PostingScores,
+    keyword_pids: IntArray,
+    keyword_scores: FloatArray,
     config: RankingConfig,
-) -> list[FusedScore]:
-    """One ranked list from the dense and keyword lists.
+) -> FusedScores:
+    """One ranked list from the dense and keyword lists (ties by pid).
 
     With a `min_score`, only postings the dense side accepted are matches; the keyword side
     reorders them. Without one, the union of both lists competes.
     """
-    dense_by_pid = {d.pid: (rank, d) for rank, d in enumerate(dense, start=1)}
-    keyword_by_pid = {
-        int(p): (rank, float(s))
-        for rank, (p, s) in enumerate(zip(keyword_pids, keyword_scores, strict=True), start=1)
-    }
-    eligible = (
-        list(dense_by_pid)
-        if config.min_score > 0
-        else list(dict.fromkeys([*dense_by_pid, *keyword_by_pid]))
-    )
+    size = int(max(dense.pids.max(initial=-1), keyword_pids.max(initial=-1))) + 1
+    dense_rank, dense_score = _by_pid(size, dense.pids, dense.scores)
+    keyword_rank, keyword_score = _by_pid(size, keyword_pids, keyword_scores)
+    dense_chunk = np.full(size, -1, dtype=np.int64)
+    dense_chunk[dense.pids] = dense.chunk_ids
     if not config.uses_dense:
-        eligible = list(keyword_by_pid)
-    top_keyword = float(keyword_scores[0]) if len(keyword_scores) else 1.0
-    fused = []
-    for pid in eligible:
-        d = dense_by_pid.get(pid)
-        k = keyword_by_pid.get(pid)
-        if not config.uses_keywords and d:  # one side alone keeps its own scores
-            score = d[1].score
-        elif config.dense_weight <= 0 and k:
-            score = k[1]
-        elif config.fusion == "rrf":
-            score = (config.dense_weight / (config.rrf_k + d[0]) if d else 0.0) + (
-                config.keyword_weight / (config.rrf_k + k[0]) if k else 0.0
-            )
-        else:
-            score = (config.dense_weight * d[1].score if d else 0.0) + (
-                config.keyword_weight * k[1] / top_keyword if k and top_keyword > 0 else 0.0
-            )
-        fused.append(
-            FusedScore(
-                pid,
-                score,
-                d[1].score if d else None,
-                k[1] if k else None,
-                d[1].chunk_id if d else None,
-            )
+        eligible = keyword_pids
+    elif config.min_score > 0:
+        eligible = dense.pids
+    else:  # the union: dense order, then keyword-only postings in keyword order
+        eligible = np.concatenate([dense.pids, keyword_pids[dense_rank[keyword_pids] == 0]])
+    d_rank, k_rank = dense_rank[eligible], keyword_rank[eligible]
+    d_score, k_score = dense_score[eligible], keyword_score[eligible]
+    seen_d, seen_k = d_rank > 0, k_rank > 0
+    if config.fusion == "rrf":
+        score = np.where(seen_d, config.dense_weight / (config.rrf_k + d_rank), 0.0) + np.where(
+            seen_k, config.keyword_weight / (config.rrf_k + k_rank), 0.0
         )
-    fused.sort(key=lambda f: (-f.score, f.pid))
-    return fused
+    else:
+        top_keyword = float(keyword_scores[0]) if len(keyword_scores) else 1.0
+        keyword_part = (
+            np.where(seen_k, config.keyword_weight * k_score / top_keyword, 0.0)
+            if top_keyword > 0
+            else np.zeros(len(eligible))
+        )
+        score = np.where(seen_d, config.dense_weight * d_score, 0.0) + keyword_part
+    if config.dense_weight <= 0:  # the keyword side alone keeps its own scores
+        score = np.where(seen_k, k_score, score)
+    if not config.uses_keywords:  # the dense side alone keeps its own scores
+        score = np.where(seen_d, d_score, score)
+    chunk = dense_chunk[eligible]
+    order = np.lexsort((eligible, -score))
+    return FusedScores(
+        eligible[order],
+        score[order],
+        d_score[order].astype(np.float32),
+        k_score[order].astype(np.float32),
+        chunk[order],
+    )
+
+
+def _by_pid(
+    size: int, pids: IntArray, scores: FloatArray
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """Rank (1-based, 0: absent) and score (NaN: absent), looked up by pid."""
+    rank = np.zeros(size, dtype=np.int64)
+    rank[pids] = np.arange(1, len(pids) + 1)
+    score = np.full(size, np.nan)
+    score[pids] = scores
+    return rank, score

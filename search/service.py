@@ -26,7 +26,8 @@ from search.filters import Filters, facet_conditions, keys_by_value
 from search.query import PreparedQuery, prepare_query
 from search.ranking import (
     FusedScore,
-    PostingScore,
+    FusedScores,
+    PostingScores,
     RankingConfig,
     chunk_penalties,
     fuse,
@@ -118,22 +119,24 @@ class SearchService:
 
         needed = request.offset + request.limit
         penalties = self._chunk_penalties(index, config)
-        dense: list[PostingScore] = []
-        unfiltered: list[PostingScore] | None = None  # every match before filters, when known
+        dense = PostingScores.empty()
+        unfiltered: PostingScores | None = None  # every match before filters, when known
         complete = True
         if config.uses_dense:
             started = time.perf_counter()
             wanted = max(needed, config.candidates) if config.uses_keywords else needed
-            if config.min_score > 0 and pids is not None and index.store.exact():
+            filter_afterwards = config.min_score > 0 and pids is not None and request.facets
+            if filter_afterwards and index.store.exact():
                 # A threshold search returns every match, so filtering afterwards is exact, and
-                # the unfiltered matches are what the facet counts need anyway. (Not on an
-                # approximate index: there a narrow filter must restrict the search itself.)
+                # the unfiltered matches are what the facet counts need anyway. (Without facets
+                # the filter restricts the search: a narrow one scores a few chunks. On an
+                # approximate index a narrow filter must restrict the search itself.)
                 unfiltered, complete = dense_postings(
                     index, query.vector, None, penalties, config, wanted
                 )
                 allowed_mask = np.zeros(index.catalog.posting_count, dtype=bool)
                 allowed_mask[pids] = True
-                dense = [d for d in unfiltered if allowed_mask[d.pid]]
+                dense = unfiltered.take(allowed_mask[unfiltered.pids])
             else:
                 allowed = None if pids is None else index.catalog.chunk_ids(pids)
                 dense, complete = dense_postings(
@@ -158,15 +161,16 @@ class SearchService:
             total = index.catalog.posting_count if pids is None else len(pids)
         if request.per_team > 0:  # at most per_team of one team on this page
             team_of = index.catalog.team_of
-            page = diversified_page(
-                fused,
-                lambda f: team_of[f.pid],
+            rows = diversified_page(
+                range(len(fused)),
+                lambda row: team_of[int(fused.pids[row])],
                 request.per_team,
                 request.limit,
                 request.offset // request.limit,
             )
+            page = fused.items(np.array(rows, dtype=np.int64))
         else:
-            page = fused[request.offset : needed]
+            page = fused.items(slice(request.offset, needed))
         hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)
         facets = None
@@ -174,7 +178,7 @@ class SearchService:
             started = time.perf_counter()
             matched = None
             if unfiltered is not None:
-                matched = np.array(sorted(d.pid for d in unfiltered), dtype=np.int64)
+                matched = np.sort(unfiltered.pids)
             elif config.min_score > 0 or not config.uses_dense:
                 matched = self._matched_unfiltered(
                     index, query, penalties, config, fused, conditions
@@ -198,20 +202,20 @@ class SearchService:
         query: PreparedQuery,
         penalties: npt.NDArray[np.float32],
         config: RankingConfig,
-        fused: list[FusedScore],
+        fused: FusedScores,
         conditions: dict[str, list[FacetKey]],
     ) -> IntArray:
         """The postings the query matches before filters: facet counts for a field ignore that
         field's own filter, so they need the matches the filters took away too."""
         if not conditions:
-            return np.array(sorted(f.pid for f in fused), dtype=np.int64)
+            return np.sort(fused.pids)
         if not config.uses_dense:
             pids, _ = index.catalog.keyword_search(
                 query.terms, index.catalog.posting_count, None, config.column_weights
             )
             return np.unique(pids)
         dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
-        return np.array(sorted(d.pid for d in dense), dtype=np.int64)
+        return np.sort(dense.pids)
 
     def get_posting(self, posting_id: str) -> PostingDetail:
         index = self._index
@@ -327,7 +331,7 @@ class SearchService:
         query = PreparedQuery("", (), found.title_terms, (), 0, found.vector)
         page = [
             FusedScore(r.pid, r.score, r.score, None, r.chunk_id)
-            for r in found.ranked[offset : offset + limit]
+            for r in found.ranked.take(slice(offset, offset + limit)).items()
         ]
         hits = self._hydrate(index, page, query, penalties, by_value)
         stages["hydrate_ms"] = _ms(started)

@@ -28,7 +28,7 @@ from index.keywords import query_terms
 from index.loaded import LoadedIndex
 from index.models import SectionKind
 from search.dense import dense_postings
-from search.ranking import BOILERPLATE_SHARE, CONTEXT_KINDS, PostingScore, RankingConfig
+from search.ranking import BOILERPLATE_SHARE, CONTEXT_KINDS, PostingScores, RankingConfig
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -38,7 +38,7 @@ FloatArray = npt.NDArray[np.float32]
 class SimilarPostings:
     vector: Vectors  # what the source posting was represented by
     title_terms: tuple[str, ...]  # the source's title words, to highlight in snippets
-    ranked: list[PostingScore]  # best first; at least `needed` unless fewer are allowed
+    ranked: PostingScores  # best first; at least `needed` unless fewer are allowed
     total: int  # postings that could be returned (allowed, minus the source and its reposts)
     exhaustive: bool  # every allowed posting was scored
 
@@ -83,8 +83,7 @@ def similar_postings(
         ranked, exhaustive = dense_postings(
             index, vector, None, penalties, config, needed + len(excluded)
         )
-        left_out = set(excluded.tolist())
-        ranked = [r for r in ranked if r.pid not in left_out]
+        ranked = ranked.take(~np.isin(ranked.pids, excluded))
         total = catalog.posting_count - len(excluded)
     else:
         candidates = np.setdiff1d(allowed, excluded, assume_unique=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 SNIPPET_CHARS = 280
 LEAD_IN_CHARS = 60
@@ -12,14 +13,23 @@ _WORD = re.compile(r"[^\W_]+(?:[+#]+)?", re.UNICODE)
 
 def term_matches(word: str, terms: Sequence[str]) -> bool:
     """A word matches a query term exactly or by a shared stem ("engines" ~ "engine")."""
-    word = word.casefold()
+    return term_pattern(tuple(terms)).fullmatch(word.casefold()) is not None
+
+
+@lru_cache(maxsize=256)
+def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for "matches a query term" (compiled once per query: a page of snippets
+    tests thousands of words). A term of 4+ characters matches any word that starts with its
+    stem (the term less 2 characters past 5) and runs at most 4 characters past the stem;
+    a shorter one matches only itself."""
+    alternatives = []
     for term in terms:
-        if word == term:
-            return True
-        stem = len(term) - 2 if len(term) > 5 else len(term)
-        if len(term) >= 4 and word.startswith(term[:stem]) and len(word) - stem <= 4:
-            return True
-    return False
+        if len(term) >= 4:
+            stem = len(term) - 2 if len(term) > 5 else len(term)
+            alternatives.append(re.escape(term[:stem]) + ".{0,4}")
+        else:
+            alternatives.append(re.escape(term))
+    return re.compile("|".join(alternatives) or "(?!)", re.DOTALL)
 
 
 def make_snippet(passage: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> str:
@@ -31,7 +41,8 @@ def make_snippet(passage: str, terms: Sequence[str], size: int = SNIPPET_CHARS) 
     if len(text) <= size:
         return text
     words = list(_WORD.finditer(text))
-    flags = [term_matches(m.group(0), terms) for m in words]
+    matches = term_pattern(tuple(terms)).fullmatch
+    flags = [matches(m.group(0).casefold()) is not None for m in words]
     best_left, best_hits, hits, right = 0, -1, 0, 0
     for left, word in enumerate(words):
         while right < len(words) and words[right].end() <= word.start() + size:
@@ -55,6 +66,9 @@ def make_snippet(passage: str, terms: Sequence[str], size: int = SNIPPET_CHARS) 
 
 def highlight_spans(snippet: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """[start, end) character offsets of the snippet's words that match a query term."""
+    matches = term_pattern(tuple(terms)).fullmatch
     return [
-        (m.start(), m.end()) for m in _WORD.finditer(snippet) if term_matches(m.group(0), terms)
+        (m.start(), m.end())
+        for m in _WORD.finditer(snippet)
+        if matches(m.group(0).casefold()) is not None
     ]

@@ -14,7 +14,7 @@ from index.loaded import open_index
 from index.models import Posting, SectionKind, Workplace
 from search.errors import InvalidFilterError, PostingNotFoundError
 from search.filters import Filters
-from search.ranking import PRESETS, PostingScore, RankingConfig, fuse
+from search.ranking import PRESETS, PostingScores, RankingConfig, fuse
 from search.service import SearchRequest, SearchService
 from tests.factories import make_posting, synthetic_postings
 from tests.fakes import FakeEmbedder
@@ -181,7 +181,11 @@ def test_hybrid_filtered_equals_fusion_of_filtered_lists(
     query = "storage engine replication"
     dense = brute_force(corpus, query, keep)
     pid_of = {p.id: n for n, p in enumerate(corpus)}
-    dense_scores = [PostingScore(pid_of[i], s, -1) for i, s in dense]
+    dense_scores = PostingScores(
+        np.array([pid_of[i] for i, _ in dense], dtype=np.int64),
+        np.array([s for _, s in dense], dtype=np.float32),
+        np.full(len(dense), -1, dtype=np.int64),
+    )
     keywords = query_terms(query) + (query_phrases(query) if phrase_pairs else [])
     kw_pids, kw_scores = service.index.catalog.keyword_search(
         keywords, 1000, None, config.column_weights
@@ -191,7 +195,7 @@ def test_hybrid_filtered_equals_fusion_of_filtered_lists(
     expected = fuse(dense_scores, kw_pids[mask], kw_scores[mask], config)
     result = service.search(SearchRequest(query, filters, limit=100), config)
     got = [(h.posting.id, h.score) for h in result.hits]
-    want = [(corpus[f.pid].id, f.score) for f in expected[:100]]
+    want = [(corpus[f.pid].id, f.score) for f in expected.items(slice(0, 100))]
     assert_same_ranking(got, want)
     assert all(h.keyword_score is not None or h.dense_score is not None for h in result.hits)
 

@@ -38,3 +38,24 @@ def test_snippet_is_a_window_of_the_text(passage, terms):
     snippet = make_snippet(passage, terms)
     core = snippet.removeprefix("… ").removesuffix(" …")
     assert core in " ".join(passage.split())
+
+
+def _matches_by_definition(word: str, terms: list[str]) -> bool:
+    word = word.casefold()
+    for term in terms:
+        stem = len(term) - 2 if len(term) > 5 else len(term)
+        if word == term or (
+            len(term) >= 4 and word.startswith(term[:stem]) and len(word) - stem <= 4
+        ):
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="aeinrstgß+#.*(", min_size=1, max_size=12),
+    st.lists(st.text(alphabet="aeinrstgss+#.*(", min_size=1, max_size=8), max_size=4),
+)
+def test_term_matches_follows_its_definition(word, terms):
+    """The compiled pattern says what the stem rule says, regex metacharacters included."""
+    assert term_matches(word, terms) == _matches_by_definition(word, terms)

@@ -1,0 +1,113 @@
+"""The numpy BM25 ranks exactly as SQLite FTS5's bm25() does, on the bundled sample postings."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.catalog import CATALOG_FILE, Catalog, write_catalog
+from index.chunking import chunk_posting
+from index.keywords import keyword_search, query_phrases, query_terms
+from index.readers import read_postings
+from index.term_index import TermIndex, tokens_of
+from index.understand import understand_all
+from tests.fakes import FakeEmbedder
+from tests.paths import SAMPLE_POSTINGS
+
+QUERIES = [
+    "database internals in Rust, remote in Europe",
+    "engineering manager leading a backend platform team",
+    "node.js and asp.net developer",  # multi-token phrases: scored by FTS5 itself
+    "customer support specialist",
+    "C++ C# .NET",
+    "machine learning engineer engineering engineers",  # one stem, three phrases
+    "Café naïve résumé",
+    "zzzz-not-a-word",
+]
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Catalog:
+    postings = understand_all(read_postings([SAMPLE_POSTINGS]).postings).postings
+    embedder = FakeEmbedder()
+    chunks = [chunk_posting(p, embedder.count_tokens, embedder.max_tokens) for p in postings]
+    path = tmp_path_factory.mktemp("catalog") / CATALOG_FILE
+    write_catalog(path, postings, chunks)
+    return Catalog(path)
+
+
+@pytest.fixture(scope="module")
+def db(catalog) -> sqlite3.Connection:
+    return sqlite3.connect(catalog.path)
+
+
+@pytest.fixture(scope="module")
+def vocabulary(db) -> list[str]:
+    return [t for (t,) in db.execute("SELECT token FROM term_postings")]
+
+
+def assert_same_ranking(db, terms, limit, allowed=None, weights=(3.0, 1.0, 0.2)):
+    term_index = TermIndex.load(db)
+    assert term_index is not None
+    want_pids, want_scores = keyword_search(db, terms, limit, allowed, weights)
+    got_pids, got_scores = keyword_search(db, terms, limit, allowed, weights, term_index)
+    assert len(got_pids) == len(want_pids)
+    np.testing.assert_allclose(got_scores, want_scores, rtol=1e-5)
+    # Same order, except where two scores tie to within rounding.
+    for i in np.flatnonzero(got_pids != want_pids):
+        assert abs(float(got_scores[i]) - float(want_scores[i])) <= 1e-5 * abs(want_scores[i])
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("phrases", [False, True])
+def test_numpy_bm25_ranks_like_fts5(db, query, phrases):
+    terms = query_terms(query) + (query_phrases(query) if phrases else [])
+    assert_same_ranking(db, terms, 1000)
+    assert_same_ranking(db, terms, 5)
+
+
+@pytest.mark.parametrize("weights", [(1.0, 1.0, 1.0), (5.0, 0.5, 0.0), (3.0, 1.0, 0.2)])
+def test_numpy_bm25_follows_column_weights_and_filters(db, catalog, weights):
+    allowed = np.arange(0, catalog.posting_count, 3, dtype=np.int64)
+    terms = query_terms("senior backend engineer storage kubernetes design")
+    assert_same_ranking(db, terms, 7, allowed, weights)
+    assert_same_ranking(db, terms, 100, np.zeros(0, dtype=np.int64), weights)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_numpy_bm25_ranks_like_fts5_for_any_vocabulary_words(db, vocabulary, data):
+    words = data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=6))
+    limit = data.draw(st.integers(min_value=1, max_value=80))
+    assert_same_ranking(db, words, limit)
+
+
+def test_query_words_become_fts5_tokens(db):
+    assert tokens_of("Engineers") == ("engin",)
+    assert tokens_of("node.js") == ("node", "js")
+    assert tokens_of("Résumé") == ("resum",)
+    assert tokens_of("++") == ()
+
+
+def test_catalog_search_uses_the_term_index_when_the_build_has_one(catalog, db):
+    terms = query_terms("backend engineer")
+    assert catalog._terms is not None
+    pids, scores = catalog.keyword_search(terms, 10)
+    want_pids, want_scores = keyword_search(db, terms, 10)
+    assert pids.tolist() == want_pids.tolist() and len(pids) > 0
+    np.testing.assert_allclose(scores, want_scores, rtol=1e-5)
+
+
+def test_a_build_without_a_term_index_is_searched_by_fts5(tmp_path, catalog):
+    old = tmp_path / CATALOG_FILE
+    with sqlite3.connect(catalog.path) as source, sqlite3.connect(old) as copy:
+        source.backup(copy)
+        copy.execute("DROP TABLE term_stats")
+    older = Catalog(old)
+    assert older._terms is None
+    pids, _ = older.keyword_search(query_terms("backend engineer"), 10)
+    assert pids.tolist() == catalog.keyword_search(query_terms("backend engineer"), 10)[0].tolist()
