@@ -5,11 +5,14 @@
     ROOT/current              symlink to builds/<build id>, replaced with one rename(2)
 
 A reader resolves `current` once and keeps that directory, so swapping the pointer never
-changes the files under a request in flight.
+changes the files under a request in flight. A server also holds a `BuildLease` (a shared
+flock) on the build it serves, and pruning skips leased builds: two rebuilds without a reload
+never delete the build a server is still answering from.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import uuid
@@ -78,10 +81,42 @@ def prune_builds(root: Path, keep: int) -> list[Path]:
         reverse=True,
     )
     others = [p for p in complete if p.resolve() != current]
-    removed = others[keep:]
+    removed = [p for p in others[keep:] if not in_use(p)]  # a leased one goes next time
     for path in removed:
         shutil.rmtree(path, ignore_errors=True)
     return removed
+
+
+class BuildLease:
+    """A shared lock on a build for as long as a reader serves from it. Released by `close` or
+    when garbage collected, so an index swapped out goes free once its last request is done."""
+
+    def __init__(self, build: Path) -> None:
+        self._fd = os.open(build / MANIFEST_FILE, os.O_RDONLY)
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def in_use(build: Path) -> bool:
+    """Whether any process (this one included) holds a BuildLease on `build`."""
+    try:
+        fd = os.open(build / MANIFEST_FILE, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # releases the probe's own lock
+    return False
 
 
 def fsync_tree(directory: Path) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from index.catalog import CATALOG_FILE, Catalog
 from index.errors import InvalidIndexError
-from index.layout import current_build
+from index.layout import BuildLease, current_build
 from index.manifest import Manifest, check_manifest, read_manifest
 from index.store import DEFAULT_NPROBE, VectorStore
 
@@ -20,6 +20,7 @@ class LoadedIndex:
     manifest: Manifest
     catalog: Catalog
     store: VectorStore
+    lease: BuildLease | None = None  # keeps `prune_builds` off this build while it is served
 
     @property
     def version(self) -> str:
@@ -39,7 +40,7 @@ def open_build(directory: Path, model: str, backend: str | None = None) -> Loade
         )
     except Exception as exc:  # noqa: BLE001 - any unreadable file means the same thing
         raise InvalidIndexError(f"{directory} cannot be opened: {exc}") from exc
-    loaded = LoadedIndex(directory, manifest, catalog, store)
+    loaded = LoadedIndex(directory, manifest, catalog, store, BuildLease(directory))
     verify(loaded)
     return loaded
 

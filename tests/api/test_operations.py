@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import shutil
 import threading
 import time
 import weakref
@@ -14,6 +15,7 @@ import httpx
 from api.main import create_app
 from api.ratelimit import TokenBuckets
 from index.build import build_index
+from index.layout import builds_dir, switch_current
 from index.models import SectionKind
 from index.settings import Settings
 from tests.api.server import running_server
@@ -287,8 +289,13 @@ def test_watch_refuses_a_broken_build_once_and_keeps_serving(tmp_path, monkeypat
             return reload()
 
         monkeypatch.setattr(state, "reload", counting_reload)
-        broken = build_index([make_posting("v2-0")], FakeEmbedder(), root)
+        # Broken before it becomes current: built aside, spoiled, then moved in and switched
+        # to (corrupting it in place would race the watcher's next poll).
+        broken = build_index([make_posting("v2-0")], FakeEmbedder(), tmp_path / "aside")
         (broken.directory / "vectors.npy").write_bytes(b"garbage")
+        moved = builds_dir(root) / broken.directory.name
+        shutil.move(broken.directory, moved)
+        switch_current(root, moved)
         time.sleep(0.5)  # ten polls
         assert attempts == ["reload"]
         assert http.get("/readyz").json()["index"]["version"] == first

@@ -155,3 +155,20 @@ def test_rebuild_rechunks_only_changed_postings(tmp_path, monkeypatch):
     assert second.manifest.postings == 17
     again = build_index(postings, FakeEmbedder(), tmp_path / "fresh")
     assert again.manifest.chunks == first.manifest.chunks
+
+
+def test_prune_spares_a_build_a_reader_still_serves(tmp_path):
+    """Two rebuilds without a reload: the build a server holds stays until it lets go."""
+    root = tmp_path / "index"
+    first = build_index([make_posting("served")], FakeEmbedder(), root, keep_builds=0)
+    served = open_index(root, "fake-hash")
+    build_index([make_posting("next")], FakeEmbedder(), root, keep_builds=0)
+    third = build_index([make_posting("newest")], FakeEmbedder(), root, keep_builds=0)
+    assert first.directory.exists()
+    assert served.catalog.summaries([0])[0].id == "served"
+    assert sorted(p.name for p in builds_dir(root).iterdir()) == sorted(
+        [first.directory.name, third.directory.name]
+    )
+    del served  # the server swapped to a newer build and its last request finished
+    build_index([make_posting("after")], FakeEmbedder(), root, keep_builds=0)
+    assert not first.directory.exists()
