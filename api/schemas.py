@@ -53,6 +53,11 @@ class SearchHitPublic(BaseModel):
     matched_filters: dict[str, list[str]] = Field(
         description="per filtered field, the values this posting matched"
     )
+    in_query_location: bool | None = Field(
+        None,
+        description="whether the posting is where q asked for (see query_location); "
+        "null when q names no place or workplace",
+    )
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SearchHitPublic:
@@ -69,6 +74,7 @@ class SearchHitPublic(BaseModel):
                 keyword=None if hit.keyword_score is None else round(hit.keyword_score, 6),
             ),
             matched_filters=hit.matched_filters,
+            in_query_location=hit.in_query_location,
         )
 
 
@@ -120,6 +126,12 @@ class SearchResponse(BaseModel):
     keyword_terms_dropped: int = Field(
         0,
         description="distinct words of a long q that the keyword side left out (it keeps the most repeated)",
+    )
+    query_location: list[str] = Field(
+        default_factory=list,
+        description="the workplace and places q asked for in its own words ('remote', 'Europe'), "
+        "understood as location filter values: postings there rank higher (not a filter; "
+        "an explicit location filter replaces it)",
     )
     facets: FacetGroups | None = None
     stages_ms: dict[str, float]

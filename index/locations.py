@@ -247,6 +247,31 @@ def resolve_location_filter(value: str) -> LocationFilter:
     return LocationFilter("country", code)
 
 
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int  # character offsets in the text searched
+    end: int
+    place: LocationFilter
+
+
+def places_named(text: str) -> list[PlaceMention]:
+    """Known places named in free text, in order: countries, regions, cities (a US state or
+    province stands for its country). Unlike a filter value, an unknown word is never taken for
+    a city, and an ambiguous two-letter code ("CA") is skipped: this reads prose."""
+    mentions = []
+    for start, end, (kind, code, display) in _find_places(text, fold(text)):
+        if kind == "code" or not code:
+            continue
+        if kind == "city":
+            place = LocationFilter("city", display.casefold())
+        elif kind == "region":
+            place = LocationFilter("region", code, REGION_COUNTRIES[code])
+        else:
+            place = LocationFilter("country", code)
+        mentions.append(PlaceMention(start, end, place))
+    return mentions
+
+
 def _find_places(text: str, folded: str) -> list[tuple[int, int, _Place]]:
     """Known names by longest match, in text order; codes match case-sensitively on the raw text."""
     found: list[tuple[int, int, _Place]] = []

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     job_weight: float = 1.0
     context_weight: float = 0.2
     phrase_pairs: int = 0
+    location_weight: float = 1.0  # a location the query names (search.intent); 0: ignored
 
     # Serving a public careers site.
     cors_origins: list[str] = []  # e.g. ["https://careers.example.com"]; empty: no CORS headers

@@ -71,7 +71,9 @@ def write_term_index(db: sqlite3.Connection, table: str, rows: int) -> None:
         flush(token, docs, counts)
     db.execute("DROP TABLE temp.vocab")
     db.executemany("INSERT INTO term_postings VALUES (?, ?, ?)", out)
-    db.execute("INSERT INTO term_stats VALUES (?, ?)", (rows, row_tokens.astype(np.int32).tobytes()))
+    db.execute(
+        "INSERT INTO term_stats VALUES (?, ?)", (rows, row_tokens.astype(np.int32).tobytes())
+    )
 
 
 class TermIndex:

@@ -220,6 +220,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
                     "exhaustive": result.exhaustive,
                     "limit": args.limit,
                     "offset": args.offset,
+                    "query_location": list(result.query_location),
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -227,6 +228,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 0
     print(f"{result.total} matching postings" + ("" if result.exhaustive else " (approximate)"))
+    if result.query_location:
+        print(f"preferring postings in: {', '.join(result.query_location)} (from the query)")
     for rank, hit in enumerate(result.hits, start=args.offset + 1):
         p = hit.posting
         score = "" if hit.score is None else f"{hit.score:.3f}  "

@@ -38,6 +38,7 @@ class RankingConfig:
     job_weight: float = 1.0
     context_weight: float = 0.2
     phrase_pairs: int = 0  # 1: adjacent query word pairs also search as phrases
+    location_weight: float = 1.0  # RRF weight of postings in the place the query names
 
     @property
     def column_weights(self) -> tuple[float, float, float]:
@@ -69,6 +70,7 @@ class RankingConfig:
             job_weight=settings.job_weight,
             context_weight=settings.context_weight,
             phrase_pairs=settings.phrase_pairs,
+            location_weight=settings.location_weight,
         )
 
 
@@ -277,3 +279,28 @@ def _by_pid(
     score = np.full(size, np.nan)
     score[pids] = scores
     return rank, score
+
+
+def prefer(
+    fused: FusedScores, preferred: npt.NDArray[np.bool_], config: RankingConfig
+) -> FusedScores:
+    """Raise the postings where `preferred` (indexed by pid) is true: they form one more list in
+    the reciprocal rank fusion, in their fused order, weighted `location_weight`. At weight 1
+    the best preferred posting goes first and the next ones rise a long way (91st to 9th),
+    but the best matches elsewhere stay above weak preferred ones: the seeker sees what fits
+    where they want to work first, and still sees the strongest matches. Other fusions have
+    no common scale for it and are returned as they are."""
+    fusing = config.fusion == "rrf" and config.uses_keywords and config.dense_weight > 0
+    if not fusing or config.location_weight <= 0 or len(fused) == 0:
+        return fused
+    hit = preferred[fused.pids]
+    rank = np.cumsum(hit)
+    score = fused.scores + np.where(hit, config.location_weight / (config.rrf_k + rank), 0.0)
+    order = np.lexsort((fused.pids, -score))
+    return FusedScores(
+        fused.pids[order],
+        score[order],
+        fused.dense[order],
+        fused.keyword[order],
+        fused.chunk_ids[order],
+    )

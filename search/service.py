@@ -9,13 +9,14 @@ swapping in a new build never mixes two.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from index.catalog import FacetKey, PostingSummary
 from index.embedder import Embedder
+from index.keywords import content_words
 from index.loaded import LoadedIndex
 from index.models import Section, SectionKind
 from search.dense import best_chunks, dense_postings
@@ -23,6 +24,7 @@ from search.diversify import diversified_page
 from search.errors import PostingNotFoundError
 from search.facets import FacetCount, facet_counts
 from search.filters import Filters, facet_conditions, keys_by_value
+from search.intent import read_location_intent
 from search.query import PreparedQuery, prepare_query
 from search.ranking import (
     FusedScore,
@@ -31,6 +33,7 @@ from search.ranking import (
     RankingConfig,
     chunk_penalties,
     fuse,
+    prefer,
 )
 from search.similar import similar_config, similar_postings
 from search.snippets import highlight_spans, make_snippet, term_matches
@@ -62,6 +65,7 @@ class SearchHit:
     dense_score: float | None = None  # cosine of the best chunk
     keyword_score: float | None = None  # BM25 of the posting, None when no query word matched
     matched_filters: dict[str, list[str]] = field(default_factory=dict)
+    in_query_location: bool | None = None  # satisfies the location the query named (None: none)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class SearchResult:
     query_parts: int = 1  # >1 when a long query was split to fit the model (nothing is cut)
     keyword_terms_dropped: int = 0  # distinct query words the keyword side left out (long text)
     facets: dict[str, list[FacetCount]] | None = None
+    query_location: tuple[str, ...] = ()  # the location the query named, preferred in ranking
 
 
 @dataclass(frozen=True)
@@ -113,8 +118,17 @@ class SearchService:
         if not request.query.strip():
             return self._newest(index, pids, request, by_value, stages)
 
+        # Where the seeker wants to work, in their words: a preference in the ranking, and out
+        # of the text both sides match (search.intent). An explicit location filter says it better.
+        intent = read_location_intent(request.query) if not request.filters.locations else None
+        if intent and not content_words(intent.rest):  # "remote in Europe" and nothing else
+            there = index.catalog.pids_matching(intent.conditions())
+            pids = there if pids is None else np.intersect1d(pids, there, assume_unique=True)
+            listing = self._newest(index, pids, request, by_value, stages, there)
+            return replace(listing, query_location=intent.values)
+        text = intent.rest if intent else request.query
         started = time.perf_counter()
-        query = prepare_query(request.query, self.embedder)
+        query = prepare_query(text, self.embedder)
         stages["embed_ms"] = _ms(started)
 
         needed = request.offset + request.limit
@@ -155,6 +169,11 @@ class SearchService:
 
         started = time.perf_counter()
         fused = fuse(dense, keyword_pids, keyword_scores, config)
+        preferred = None
+        if intent:
+            preferred = np.zeros(index.catalog.posting_count, dtype=bool)
+            preferred[index.catalog.pids_matching(intent.conditions())] = True
+            fused = prefer(fused, preferred, config)
         if config.min_score > 0 or not config.uses_dense:
             total = len(fused)
         else:
@@ -171,7 +190,7 @@ class SearchService:
             page = fused.items(np.array(rows, dtype=np.int64))
         else:
             page = fused.items(slice(request.offset, needed))
-        hits = self._hydrate(index, page, query, penalties, by_value)
+        hits = self._hydrate(index, page, query, penalties, by_value, preferred)
         stages["hydrate_ms"] = _ms(started)
         facets = None
         if request.facets:
@@ -194,6 +213,7 @@ class SearchService:
             len(query.parts),
             query.terms_dropped,
             facets,
+            intent.values if intent else (),
         )
 
     def _matched_unfiltered(
@@ -242,7 +262,9 @@ class SearchService:
         request: SearchRequest,
         by_value: FilterKeys,
         stages: dict[str, float],
+        within: IntArray | None = None,
     ) -> SearchResult:
+        """Newest first, no query; `within`: the postings a location-only query asked for."""
         if pids is None:
             pids = np.arange(index.catalog.posting_count, dtype=np.int64)
         newest = index.catalog.newest_first(pids)
@@ -260,7 +282,13 @@ class SearchService:
         summaries = index.catalog.summaries(page)
         hits = [
             SearchHit(
-                summaries[p], None, None, None, "", matched_filters=_matched(index, p, by_value)
+                summaries[p],
+                None,
+                None,
+                None,
+                "",
+                matched_filters=_matched(index, p, by_value),
+                in_query_location=None if within is None else True,
             )
             for p in page
         ]
@@ -268,7 +296,7 @@ class SearchService:
         if request.facets:  # no query: every posting passing the other fields' filters counts
             started = time.perf_counter()
             conditions = facet_conditions(request.filters)
-            facets = facet_counts(index, None, conditions, FACETS_PER_FIELD)
+            facets = facet_counts(index, within, conditions, FACETS_PER_FIELD)
             stages["facets_ms"] = _ms(started)
         return SearchResult(hits, len(pids), True, index.version, stages, facets=facets)
 
@@ -279,6 +307,7 @@ class SearchService:
         query: PreparedQuery,
         penalties: npt.NDArray[np.float32],
         by_value: FilterKeys,
+        preferred: npt.NDArray[np.bool_] | None = None,
     ) -> list[SearchHit]:
         pids = [f.pid for f in page]
         summaries = index.catalog.summaries(pids)
@@ -305,6 +334,7 @@ class SearchService:
                     dense_score=cosine,
                     keyword_score=fused.keyword,
                     matched_filters=_matched(index, fused.pid, by_value),
+                    in_query_location=None if preferred is None else bool(preferred[fused.pid]),
                 )
             )
         return hits

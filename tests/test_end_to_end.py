@@ -141,3 +141,33 @@ def test_real_model_similar_jobs_share_the_work_not_the_employer(sample_service)
     assert source.id not in {h.posting.id for h in hits}
     assert any(h.posting.company != source.company for h in hits)
     assert sum("Rust" in h.posting.languages or "C++" in h.posting.languages for h in hits) >= 2
+
+
+def test_real_model_prefers_the_place_the_query_names(sample_service):
+    """ "Remote in Europe" in the seeker's words: such postings come first, the work still fits,
+    and the response says what it understood."""
+    plain = sample_service.search(SearchRequest("backend engineer", limit=3))
+    placed = sample_service.search(SearchRequest("backend engineer, remote in Europe", limit=3))
+    assert placed.query_location == ("remote", "Europe") and plain.query_location == ()
+    assert all(h.in_query_location for h in placed.hits)
+    for hit in placed.hits:
+        location = hit.posting.location
+        assert location.workplace.value == "remote"
+        assert "Europe" in location.regions or "EMEA" in location.regions or location.worldwide
+    assert all(h.in_query_location is None for h in plain.hits)
+    assert not any("Europe" in h.posting.location.regions for h in plain.hits)
+    explicit = sample_service.search(
+        SearchRequest("backend engineer, remote in Europe", Filters(locations=("US",)))
+    )
+    assert explicit.query_location == ()  # an explicit location filter replaces it
+
+
+def test_real_model_location_alone_lists_the_postings_there(sample_service):
+    result = sample_service.search(SearchRequest("remote in Europe", limit=50, facets=True))
+    assert result.query_location == ("remote", "Europe")
+    assert result.hits and len(result.hits) == result.total
+    assert all(h.in_query_location and h.score is None for h in result.hits)
+    assert all(h.posting.location.workplace.value == "remote" for h in result.hits)
+    assert result.facets is not None
+    remote = {f.value: f.count for f in result.facets["location"]}.get("remote")
+    assert remote == result.total  # facets count within what the words asked for

@@ -74,6 +74,7 @@ def search_response(
         index_version=result.index_version,
         query_parts=result.query_parts,
         keyword_terms_dropped=result.keyword_terms_dropped,
+        query_location=list(result.query_location),
         facets=None if result.facets is None else FacetGroups.from_counts(result.facets),
         stages_ms=result.stages_ms,
         took_ms=took_ms(request),

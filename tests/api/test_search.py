@@ -200,3 +200,16 @@ def test_diversify_team_pages_must_be_whole(client):
         "/v1/search", params={"q": "engineer", "limit": 2, "offset": 2, "diversify_team": 1}
     ).json()
     assert len(second["results"]) == 1  # three teams, one each: two on page 1, one left
+
+
+def test_search_reports_the_location_its_words_asked_for(client):
+    body = client.get("/v1/search", params={"q": "engineer in the US", "limit": 3}).json()
+    assert body["query_location"] == ["US"]
+    assert body["results"][0]["id"] == "go-1" and body["results"][0]["in_query_location"] is True
+    others = [r["in_query_location"] for r in body["results"][1:]]
+    assert others and not any(others)
+    plain = client.get("/v1/search", params={"q": "engineer"}).json()
+    assert plain["query_location"] == []
+    assert all(r["in_query_location"] is None for r in plain["results"])
+    only = client.get("/v1/search", params={"q": "based in London"}).json()
+    assert [r["id"] for r in only["results"]] == ["sales-1"] and only["total"] == 1

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.ranking import PRESETS, PostingScores, RankingConfig, best_chunk_per_posting, fuse
+from search.ranking import (
+    PRESETS,
+    PostingScores,
+    RankingConfig,
+    best_chunk_per_posting,
+    fuse,
+    prefer,
+)
 
 
 def reference_pooling(scores, chunk_ids, chunk_pid):
@@ -105,3 +112,31 @@ def test_fusion_of_nothing_is_empty():
     empty = PostingScores.empty()
     fused = fuse(empty, np.zeros(0, np.int64), np.zeros(0, np.float32), RankingConfig())
     assert len(fused) == 0 and fused.items() == []
+
+
+def _fused_in_order(count: int) -> object:
+    """A fused RRF list of `count` postings, pid i at rank i + 1 on both sides."""
+    pids = np.arange(count, dtype=np.int64)
+    dense = PostingScores(pids, np.linspace(0.9, 0.4, count).astype(np.float32), pids)
+    return fuse(dense, pids, np.linspace(10, 1, count).astype(np.float32), RankingConfig())
+
+
+def test_preferred_postings_rise_above_similar_ones_not_above_much_better_ones():
+    fused = _fused_in_order(100)
+    preferred = np.zeros(100, dtype=bool)
+    preferred[[5, 90]] = True
+    order = prefer(fused, preferred, RankingConfig()).pids.tolist()
+    assert order[0] == 5  # from 6th to first
+    assert order[1] == 0  # the best match stays above a weak preferred one,
+    assert 1 < order.index(90) < 20  # which still rises a long way (from 91st)
+    assert sorted(order) == list(range(100))
+    off = prefer(fused, preferred, RankingConfig(location_weight=0.0))
+    assert off.pids.tolist() == fused.pids.tolist()
+
+
+def test_preference_leaves_single_side_rankings_alone():
+    fused = _fused_in_order(20)
+    preferred = np.ones(20, dtype=bool)
+    preferred[0] = False
+    for config in (PRESETS["dense"], PRESETS["bm25"], RankingConfig(fusion="weighted")):
+        assert prefer(fused, preferred, config) is fused

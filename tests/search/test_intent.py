@@ -1,0 +1,57 @@
+"""Reading where a job seeker wants to work from their own words: explicit cues only."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.intent import read_location_intent
+from tests.paths import shared_file
+
+
+@pytest.mark.parametrize(
+    ("query", "values"),
+    [
+        ("I want to work on database internals in Rust, remote in Europe", ("remote", "Europe")),
+        ("backend engineer based in Berlin or London", ("Berlin", "London")),
+        ("Berlin-based product designer", ("Berlin",)),
+        ("support specialist working from home in the US", ("remote", "US")),
+        ("remote, EMEA", ("remote", "EMEA")),
+        ("jobs in Germany, France and Spain", ("Germany", "France", "Spain")),
+        ("fully remote data engineer", ("remote",)),
+        ("data engineer near São Paulo", ("São Paulo",)),
+    ],
+)
+def test_places_and_remote_with_a_cue_are_understood(query, values):
+    assert read_location_intent(query).values == values
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "remote sensing scientist",
+        "remote access engineer",
+        "Java developer",  # a technology, not a place
+        "Go backend developer building microservices with gRPC",
+        "Berlin startups",  # a place with no cue
+        "distributed systems engineer",
+        "hybrid cloud engineer",
+        "C# .NET developer for healthcare software",
+    ],
+)
+def test_nothing_is_understood_without_an_explicit_cue(query):
+    assert not read_location_intent(query)
+
+
+def test_intent_conditions_are_remote_and_any_of_the_places():
+    intent = read_location_intent("remote in Germany or France")
+    conditions = intent.conditions()
+    assert conditions["workplace"] == [("workplace", "remote")]
+    assert ("country", "de") in conditions["place"] and ("country", "fr") in conditions["place"]
+    assert ("worldwide", "yes") in conditions["place"]  # open to anyone anywhere is there too
+
+
+def test_the_judged_development_queries_name_no_location():
+    """They describe the work only: understanding locations must leave their ranking alone."""
+    lines = shared_file("eval/queries.tsv").read_text(encoding="utf-8").splitlines()
+    queries = [line.split("\t", 1)[1] for line in lines if "\t" in line]
+    assert queries and not any(read_location_intent(q) for q in queries)
