@@ -19,7 +19,7 @@ from pathlib import Path
 
 from index.boilerplate import find_boilerplate
 from index.catalog import CATALOG_FILE, write_catalog
-from index.chunk_cache import CHUNK_CACHE_FILE, ChunkCache
+from index.chunk_cache import CHUNK_CACHE_FILE, cached_chunks
 from index.chunking import chunk_posting
 from index.embedder import Embedder, Vectors
 from index.embedding_cache import CACHE_FILE, CacheStats, EmbeddingCache
@@ -104,13 +104,13 @@ def build_index(
         stages: dict[str, float] = {}
         clock = time.perf_counter()
         chunk_limit = min(chunk_tokens, embedder.max_tokens)
-        chunk_cache = ChunkCache(root / CHUNK_CACHE_FILE, embedder.name, chunk_limit)
-        try:
-            chunks = chunk_cache.chunk_all(
-                postings, lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit)
-            )
-        finally:
-            chunk_cache.close()
+        chunks = cached_chunks(
+            root / CHUNK_CACHE_FILE,
+            postings,
+            embedder.name,
+            chunk_limit,
+            lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit),
+        )
         texts = [c.text for group in chunks for c in group]
         stages["chunk"] = _lap(clock)
         embed_started = clock = time.perf_counter()

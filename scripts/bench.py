@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                 save()
         if "incremental" in sections:
             root = WORK / f"rebuild-eval-4000-{backend}"
-            # The previous (nightly) build of the unchanged corpus: fills both caches.
+            # The previous (nightly) build of the unchanged corpus: fills the caches.
             run_child(
                 "rebuild",
                 corpus=str(CORPUS / "eval-postings.jsonl.gz"),
@@ -233,19 +233,22 @@ def child_rebuild(params: dict[str, Any]) -> dict[str, Any]:
     from index.embedder import load_embedder
     from index.readers import read_postings
     from index.settings import get_settings
-    from index.understand import understand_all
+    from index.understand import UNDERSTOOD_CACHE_FILE, understand_all
 
     settings = get_settings()
     cpu, started = os.times(), time.perf_counter()
-    postings = understand_all(read_postings([Path(params["corpus"])]).postings).postings
-    if params.get("mutate"):
+    raws = read_postings([Path(params["corpus"])]).postings
+    if params.get("mutate"):  # records edited in the export, as an ATS would change them
         rng = random.Random(params.get("seed", 0))
-        nonce = time.time_ns()  # text no earlier run embedded, so the cache cannot know it
-        changed = set(rng.sample(range(len(postings)), round(len(postings) * params["mutate"])))
-        postings = [
-            dataclasses.replace(p, title=f"{p.title} (revised {nonce})") if i in changed else p
-            for i, p in enumerate(postings)
+        nonce = time.time_ns()  # text no earlier run saw, so no cache can know it
+        changed = set(rng.sample(range(len(raws)), round(len(raws) * params["mutate"])))
+        raws = [
+            dataclasses.replace(r, title=f"{r.title} (revised {nonce})") if i in changed else r
+            for i, r in enumerate(raws)
         ]
+    root = Path(params["root"])
+    root.mkdir(parents=True, exist_ok=True)
+    postings = understand_all(raws, cache=root / UNDERSTOOD_CACHE_FILE).postings
     read_seconds = time.perf_counter() - started
     embedder = load_embedder(
         settings.model, params["backend"], settings.cache_dir, settings.torch_threads

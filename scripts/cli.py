@@ -124,7 +124,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from index.build import build_index, describe_inputs
     from index.embedder import load_embedder
     from index.readers import read_postings
-    from index.understand import understand_all
+    from index.understand import UNDERSTOOD_CACHE_FILE, understand_all
 
     started = time.perf_counter()
     missing = [str(p) for p in args.paths if not p.is_file()]
@@ -132,7 +132,8 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     read = read_postings(args.paths)
-    understood = understand_all(read.postings)
+    args.index.mkdir(parents=True, exist_ok=True)
+    understood = understand_all(read.postings, cache=args.index / UNDERSTOOD_CACHE_FILE)
     skipped = [(s.file, s.where, s.reason) for s in read.skipped]
     skipped += [("", f"id {pid}", reason) for pid, reason in understood.skipped]
     embedder = load_embedder(
@@ -163,6 +164,10 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         f"  records read   {read.records_read}  ({', '.join(f'{k}: {v}' for k, v in read.formats.items())})"
     )
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
+    print(
+        f"  parsed         {len(understood.postings) - understood.cached} postings "
+        f"({understood.cached} unchanged, from the cache)"
+    )
     print(f"  index          {m.index_type}, {m.backend} embeddings, {args.engine} engine")
     print(f"  skipped        {len(skipped)}")
     for file, where, reason in skipped[:MAX_SKIPPED_SHOWN]:
