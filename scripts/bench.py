@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import gzip
 import json
 import os
@@ -129,27 +130,16 @@ def main(argv: list[str] | None = None) -> int:
                 save()
         if "incremental" in sections:
             root = WORK / f"rebuild-eval-4000-{backend}"
-            # The previous (nightly) build of the unchanged corpus: fills the caches.
-            run_child(
+            incremental = functools.partial(
+                run_child,
                 "rebuild",
                 corpus=str(CORPUS / "eval-postings.jsonl.gz"),
                 root=str(root),
                 backend=backend,
                 batch_size=args.batch_size,
             )
-            runs = []
-            for seed in range(args.repeat):
-                runs.append(
-                    run_child(
-                        "rebuild",
-                        corpus=str(CORPUS / "eval-postings.jsonl.gz"),
-                        root=str(root),
-                        backend=backend,
-                        batch_size=args.batch_size,
-                        mutate=0.01,
-                        seed=seed,
-                    )
-                )
+            incremental()  # the previous (nightly) build of the unchanged corpus fills the caches
+            runs = [incremental(mutate=0.01, seed=seed) for seed in range(args.repeat)]
             out.setdefault("incremental", {})[f"eval-4000/{backend}"] = aggregate(runs)
             save()
     index = args.index or WORK / f"rebuild-eval-4000-{backends[0]}"

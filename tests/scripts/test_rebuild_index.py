@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from index.layout import current_build
 from index.manifest import read_manifest
-from tests.paths import REPO, SAMPLE_POSTINGS
+from tests.paths import SAMPLE_POSTINGS
+from tests.scripts.rebuild_cli import run_rebuild
 
 pytestmark = pytest.mark.slow
-
-
-def run_rebuild(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "rebuild_index.py"), "--quiet", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin", "JOBSEARCH_TORCH_THREADS": "2"},
-    )
 
 
 def test_rebuild_reports_malformed_records_and_indexes_the_rest(tmp_path):

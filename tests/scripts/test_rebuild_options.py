@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 
 import pytest
 
 from index.layout import current_build
 from index.manifest import read_manifest
 from index.settings import Settings
-from tests.paths import REPO, SAMPLE_POSTINGS
+from tests.paths import SAMPLE_POSTINGS
+from tests.scripts.rebuild_cli import run_rebuild
 
 pytestmark = pytest.mark.slow
-
-
-def rebuild(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "rebuild_index.py"), "--quiet", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-        env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin", "JOBSEARCH_TORCH_THREADS": "1"},
-    )
 
 
 @pytest.mark.parametrize(
@@ -40,7 +28,7 @@ def rebuild(*args: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_rebuild_with_ivf_index_and_engine(tmp_path, engine):
-    done = rebuild(
+    done = run_rebuild(
         str(SAMPLE_POSTINGS),
         "--index",
         str(tmp_path),
