@@ -11,6 +11,10 @@ Only explicit cues count, because a query is mostly about the work:
   with no cue ("Berlin startups") is not taken, and names that are also technologies ("Java",
   "Go", "Swift") are not places in the tables at all.
 
+Only a short query is read this way: a pasted résumé names the places its writer has worked
+("five years at Acme in London"), not where they want to work next, so text of more than
+MAX_WORDS words gives no intent.
+
 What is understood is a preference, not a filter (search.ranking.prefer): the postings that
 satisfy it get a third reciprocal-rank list in the fusion. The words that said it are taken out
 of the text the model and BM25 see ("site reliability engineer in the US" is searched as "site
@@ -39,6 +43,7 @@ _CUE_BEFORE = re.compile(
 )
 _JOINER = re.compile(r"^\s*(?:,|/|&|\bor\b|\band\b)\s*(?:the\s+)?$")
 _CUE_AFTER = re.compile(r"^[\s-]*based\b")
+MAX_WORDS = 40
 _DANGLING = re.compile(r"\(\s*\)|(?:\s+[,;:()/&–-])+(?=\s|$)")  # punctuation left behind
 
 
@@ -69,6 +74,8 @@ class LocationIntent:
 
 def read_location_intent(query: str) -> LocationIntent:
     """The workplace and places `query` asks for (see the module docstring)."""
+    if len(query.split()) > MAX_WORDS:
+        return LocationIntent(False, (), query)
     folded = fold(query)
     spans = [m.span() for m in _REMOTE.finditer(folded)]
     places: list[tuple[str, LocationFilter]] = []

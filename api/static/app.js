@@ -227,6 +227,12 @@ function drawResults(state, body, source) {
   const title = source ? `Jobs similar to ${source.title}` : state.q ? "Jobs matching your description" : "Newest jobs";
   $("head").replaceChildren(el("h1", { tabindex: "-1", text: title }));
   if (source) $("head").prepend(backLink("← Back to the posting", { ...state, view: "posting", offset: 0 }));
+  const where = body.query_location || [];
+  if (where.length) { // the place the description named: preferred in the ranking, not a filter
+    const places = where.filter((w) => w !== "remote");
+    const jobs = `${where.includes("remote") ? "Remote jobs" : "Jobs"}${places.length ? ` in ${places.join(" or ")}` : ""}`;
+    $("head").append(el("p", { class: "understood", text: `${jobs} come first, as your description asks.` }));
+  }
   const n = body.total;
   const pages = Math.ceil(n / body.limit);
   const page = Math.floor(body.offset / body.limit) + 1;

@@ -300,3 +300,15 @@ def test_page_fits_a_phone(phone, tmp_path):
     phone.goto(f"/?view=posting&id={HOSTILE_ID.replace(':', '%3A').replace('#', '%23')}")
     phone.wait_for_selector("article.posting h1")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_page_says_which_place_it_understood_and_puts_it_first(page):
+    page.goto("/")
+    status_has(page, "newest first")
+    search(page, "storage engines in Rust, remote in Germany")
+    note = page.locator("#head .understood")
+    assert note.text_content() == "Remote jobs in Germany come first, as your description asks."
+    assert titles(page)[0] == "Query Planner Engineer"  # the remote Berlin storage job
+    search(page, "storage engines in Rust")
+    assert page.locator("#head .understood").count() == 0
+    assert titles(page)[0] == "Senior Rust Engineer, Storage Engine"

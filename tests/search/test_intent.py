@@ -55,3 +55,14 @@ def test_the_judged_development_queries_name_no_location():
     lines = shared_file("eval/queries.tsv").read_text(encoding="utf-8").splitlines()
     queries = [line.split("\t", 1)[1] for line in lines if "\t" in line]
     assert queries and not any(read_location_intent(q) for q in queries)
+
+
+def test_a_pasted_resume_names_places_it_has_been_not_where_it_wants_to_go():
+    resume = (
+        "Backend engineer with eight years of experience. Five years at Acme in London building "
+        "payment services in Java, then three years fully remote for a startup based in Berlin, "
+        "leading a small platform team, running Kubernetes, on call, mentoring two engineers."
+    )
+    assert not read_location_intent(resume)
+    assert read_location_intent(resume).rest == resume
+    assert read_location_intent("backend engineer, remote in Europe")  # a short one still is
