@@ -78,6 +78,7 @@ def read_location_intent(query: str) -> LocationIntent:
         return LocationIntent(False, (), query)
     folded = fold(query)
     spans = [m.span() for m in _REMOTE.finditer(folded)]
+    remote = bool(spans)
     places: list[tuple[str, LocationFilter]] = []
     previous_end: int | None = None
     for mention in places_named(query):
@@ -101,4 +102,4 @@ def read_location_intent(query: str) -> LocationIntent:
     for start, end in reversed(merged):
         rest = rest[:start] + " " + rest[end:]
     rest = " ".join(_DANGLING.sub(" ", rest).split()).strip(" ,;:/&–-")
-    return LocationIntent(bool(_REMOTE.search(folded)), tuple(places), rest)
+    return LocationIntent(remote, tuple(places), rest)
