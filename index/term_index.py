@@ -29,6 +29,7 @@ FloatArray = npt.NDArray[np.float32]
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 COLUMNS = 3  # title, job, context: the order of the FTS5 table's columns
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
+INSERT_BATCH = 2048  # tokens written at a time
 
 TERM_INDEX_SCHEMA = """
 CREATE TABLE term_postings (token TEXT PRIMARY KEY, pids BLOB NOT NULL, counts BLOB NOT NULL)
@@ -56,6 +57,9 @@ def write_term_index(db: sqlite3.Connection, table: str, rows: int) -> None:
         row_tokens[pids] += per_column.sum(axis=1)  # a token's pids are distinct
         packed = np.minimum(per_column, np.iinfo(np.uint16).max).astype(np.uint16)
         out.append((token, pids.astype(np.int32).tobytes(), packed.tobytes()))
+        if len(out) >= INSERT_BATCH:  # bounded memory however large the corpus
+            db.executemany("INSERT INTO term_postings VALUES (?, ?, ?)", out)
+            out.clear()
 
     token: str | None = None
     docs: list[int] = []

@@ -111,3 +111,17 @@ def test_a_build_without_a_term_index_is_searched_by_fts5(tmp_path, catalog):
     assert older._terms is None
     pids, _ = older.keyword_search(query_terms("backend engineer"), 10)
     assert pids.tolist() == catalog.keyword_search(query_terms("backend engineer"), 10)[0].tolist()
+
+
+def test_term_index_written_in_small_batches_is_the_same(tmp_path, catalog, monkeypatch):
+    import index.term_index as term_index_module
+
+    monkeypatch.setattr(term_index_module, "INSERT_BATCH", 5)
+    postings = understand_all(read_postings([SAMPLE_POSTINGS]).postings).postings
+    embedder = FakeEmbedder()
+    chunks = [chunk_posting(p, embedder.count_tokens, embedder.max_tokens) for p in postings]
+    write_catalog(tmp_path / CATALOG_FILE, postings, chunks)
+    with sqlite3.connect(tmp_path / CATALOG_FILE) as small, sqlite3.connect(catalog.path) as big:
+        query = "SELECT token, pids, counts FROM term_postings ORDER BY token"
+        rows = small.execute(query).fetchall()
+        assert len(rows) > 100 and rows == big.execute(query).fetchall()
