@@ -101,5 +101,6 @@ def read_location_intent(query: str) -> LocationIntent:
     rest = query
     for start, end in reversed(merged):
         rest = rest[:start] + " " + rest[end:]
-    rest = " ".join(_DANGLING.sub(" ", rest).split()).strip(" ,;:/&–-")
+    if merged:
+        rest = " ".join(_DANGLING.sub(" ", rest).split()).strip(" ,;:/&–-")
     return LocationIntent(remote, tuple(places), rest)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.intent import read_location_intent
 from tests.paths import shared_file
@@ -66,3 +68,22 @@ def test_a_pasted_resume_names_places_it_has_been_not_where_it_wants_to_go():
     assert not read_location_intent(resume)
     assert read_location_intent(resume).rest == resume
     assert read_location_intent("backend engineer, remote in Europe")  # a short one still is
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["remote", "in", "based", "-based", "the", "Berlin", "EU", "US", "or"]),
+            st.sampled_from([",", "(", ")", "/", "–", "ß", "İ", "\u0301", "\x00", "  "]),
+            st.text(max_size=6),
+        ),
+        max_size=25,
+    ).map(" ".join)
+)
+def test_any_text_is_read_without_error(query):
+    intent = read_location_intent(query)
+    if not intent:
+        assert intent.rest == query
+    assert all(written in query for written, _ in intent.places)  # said, not guessed
+    assert len(intent.rest) <= len(query)
