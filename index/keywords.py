@@ -116,6 +116,19 @@ def keyword_search(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     if term_index is not None:
         return _best_by_term_index(db, term_index, terms, limit, allowed, weights)
+    pids, scores = _fts_bm25(db, terms, weights, allowed, limit)
+    return pids, scores.astype(np.float32)
+
+
+def _fts_bm25(
+    db: sqlite3.Connection,
+    terms: Sequence[str],
+    weights: tuple[float, float, float],
+    allowed: npt.NDArray[np.int64] | None = None,
+    limit: int | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """FTS5's own BM25 of the rows matching any of `terms` (among `allowed`), the best `limit`
+    of them best first, or all of them in no order."""
     columns = ", ".join(str(float(w)) for w in weights)
     sql = (
         f"SELECT rowid, -bm25({KEYWORD_TABLE}, {columns}) AS score FROM {KEYWORD_TABLE} "
@@ -126,12 +139,12 @@ def keyword_search(
         # "+rowid" keeps the planner from driving FTS5 by rowid (one MATCH per allowed id).
         sql += " AND +rowid IN (SELECT value FROM json_each(?))"
         params.append("[" + ",".join(str(int(p)) for p in allowed) + "]")
-    sql += " ORDER BY score DESC, rowid LIMIT ?"
-    params.append(limit)
+    if limit is not None:
+        sql += " ORDER BY score DESC, rowid LIMIT ?"
+        params.append(limit)
     rows = db.execute(sql, params).fetchall()
     pids = np.array([r[0] for r in rows], dtype=np.int64)
-    scores = np.array([r[1] for r in rows], dtype=np.float32)
-    return pids, scores
+    return pids, np.array([r[1] for r in rows], dtype=np.float64)
 
 
 def _best_by_term_index(
@@ -144,7 +157,9 @@ def _best_by_term_index(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """`keyword_search` scored in numpy: every row's BM25, then the best `limit` by a partial
     sort (ties at the cut and in the order by pid, as the SQL orders them)."""
-    scores, matched = term_index.scores(db, KEYWORD_TABLE, terms, weights)
+    scores, matched = term_index.scores(
+        db, terms, weights, lambda phrase: _fts_bm25(db, [phrase], weights)
+    )
     if allowed is not None:
         keep = np.zeros_like(matched)
         keep[allowed] = True

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -103,11 +103,12 @@ class TermIndex:
     def scores(
         self,
         db: sqlite3.Connection,
-        table: str,
         phrases: Sequence[str],
         weights: tuple[float, float, float],
+        phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-        """Every row's BM25 for the phrases ORed, and which rows matched at all."""
+        """Every row's BM25 for the phrases ORed, and which rows matched at all. A phrase of
+        several tokens is scored by `phrase_scores` (FTS5 itself: it knows their positions)."""
         total = np.zeros(self.rows, dtype=np.float64)
         matched = np.zeros(self.rows, dtype=bool)
         weight = np.array(weights, dtype=np.float64)
@@ -116,7 +117,7 @@ class TermIndex:
             if len(tokens) == 1:
                 pids, part = self._token_scores(db, tokens[0], weight)
             elif tokens:
-                pids, part = _phrase_scores(db, table, phrase, weights)
+                pids, part = phrase_scores(phrase)
             else:
                 continue
             total[pids] += part
@@ -139,19 +140,6 @@ class TermIndex:
         length = self.row_tokens[pids]
         part = idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
         return pids, part
-
-
-def _phrase_scores(
-    db: sqlite3.Connection, table: str, phrase: str, weights: tuple[float, float, float]
-) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """A multi-token phrase's BM25 part in every row holding it, from FTS5 itself."""
-    columns = ", ".join(str(float(w)) for w in weights)
-    quoted = '"' + phrase.replace('"', '""') + '"'
-    rows = db.execute(
-        f"SELECT rowid, -bm25({table}, {columns}) FROM {table} WHERE {table} MATCH ?", (quoted,)
-    ).fetchall()
-    pids = np.array([r[0] for r in rows], dtype=np.int64)
-    return pids, np.array([r[1] for r in rows], dtype=np.float64)
 
 
 _local = threading.local()

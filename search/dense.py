@@ -1,7 +1,8 @@
 """The dense side: chunks scored by the query vector, weighted by section, pooled per posting.
 
-Two exact modes (on an approximate index, `store.exact` says when they are not). With a `min_score`, a range search returns every chunk that could pass, so the
-list is every matching posting (and `total` is exact). Without one, the top-k chunk fetch widens
+Two exact modes (on an approximate index, `store.exact` says when they are not). With a
+`min_score`, a range search returns every chunk that could pass, so the list is every matching
+posting (and `total` is exact). Without one, the top-k chunk fetch widens
 until enough postings are final: since penalties only lower a score, a posting whose adjusted
 score is at least the k-th raw score cannot be overtaken by a chunk not yet fetched.
 """
