@@ -17,20 +17,15 @@ from api.routes import admin, health, postings, search
 from api.routes.page import mount_page
 from api.state import AppState, IndexWatcher
 from api.timing import start_clock
-from index.embedder import Embedder, load_embedder
+from index.embedding.base import Embedder
+from index.embedding.factory import configured_embedder
 from index.settings import Settings, get_settings
 
 EmbedderFactory = Callable[[Settings], Embedder]
 
 
-def load_real_embedder(settings: Settings) -> Embedder:
-    return load_embedder(
-        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
-    )
-
-
 def create_app(
-    settings: Settings | None = None, embedder_factory: EmbedderFactory = load_real_embedder
+    settings: Settings | None = None, embedder_factory: EmbedderFactory = configured_embedder
 ) -> FastAPI:
     settings = settings or get_settings()
 

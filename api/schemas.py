@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from index.catalog import PostingSummary
+from index.storage.catalog import PostingSummary
 from search.facets import FacetCount
 from search.service import PostingDetail, SearchHit
 

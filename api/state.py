@@ -9,11 +9,11 @@ import threading
 from dataclasses import dataclass, field
 
 from api.metrics import Metrics
-from index.embedder import Embedder
+from index.embedding.base import Embedder
 from index.errors import IndexNotFoundError, JobSearchError
-from index.layout import current_build
-from index.loaded import open_index
 from index.settings import Settings
+from index.storage.layout import current_build
+from index.storage.loaded import open_index
 from search.ranking import RankingConfig
 from search.service import SearchService
 
@@ -49,7 +49,7 @@ class AppState:
                 self.load_error = str(exc)
                 raise
             if self.service is None:
-                config = RankingConfig.from_settings(self.settings)
+                config = RankingConfig().with_overrides(**self.settings.ranking_overrides())
                 self.service = SearchService(self.embedder, index, config)
             else:
                 self.service.swap(index)

@@ -1,13 +1,17 @@
-"""Errors the core raises; the API maps them to HTTP statuses in api/errors.py.
+"""Errors the core raises on purpose; the API maps each kind to a status in one table
+(api/errors.py), the CLI prints the message.
 
     JobSearchError
     ├── IndexNotFoundError      no built index where one was expected (→ 503)
-    ├── IndexMismatchError      the index was built with another model or format (→ 503)
-    ├── InvalidIndexError       a build that fails verification (never switched to)
+    ├── IndexMismatchError      the index was built with another model, backend or format (→ 503)
+    ├── InvalidIndexError       a build that fails verification (never switched to; → 503)
     ├── InputFormatError        an input file whose format cannot be recognised
-    └── UnknownModelError       a model name that is neither packaged nor a folder
+    ├── UnknownModelError       a model or backend that is neither packaged nor a folder
+    ├── ConfigError             a setting or option outside what is supported
+    ├── BuildError              a rebuild that cannot go ahead (nothing to index, another running)
+    └── MissingDependencyError  an optional package a chosen feature needs (Ray)
 
-Messages name the bad value and say what to do about it.
+The query side adds its own (search/errors.py). Messages name the bad value and say what to do.
 """
 
 from __future__ import annotations
@@ -34,4 +38,16 @@ class InputFormatError(JobSearchError):
 
 
 class UnknownModelError(JobSearchError):
+    pass
+
+
+class ConfigError(JobSearchError):
+    pass
+
+
+class BuildError(JobSearchError):
+    pass
+
+
+class MissingDependencyError(JobSearchError):
     pass

@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]  # rows of L2-normalized embeddings
+FacetKey = tuple[str, str]  # (field, normalized value)
 BodyFormat = Literal["html", "markdown", "text"]
 
 

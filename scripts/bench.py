@@ -207,9 +207,9 @@ def slice_file(count: int) -> Path:
 
 
 def load_chunks(corpus: Path, embedder: Any) -> tuple[list[Any], list[str], float]:
-    from index.chunking import chunk_posting
-    from index.readers import read_postings
-    from index.understand import understand_all
+    from index.build.caches import understand_all
+    from index.build.chunking import chunk_posting
+    from index.ingest.readers import read_postings
 
     started = time.perf_counter()
     postings = understand_all(read_postings([corpus]).postings).postings
@@ -219,11 +219,11 @@ def load_chunks(corpus: Path, embedder: Any) -> tuple[list[Any], list[str], floa
 
 def child_rebuild(params: dict[str, Any]) -> dict[str, Any]:
     """A whole rebuild as `jobsearch rebuild` does it: read, understand, embed, write, switch."""
-    from index.build import build_index
-    from index.embedder import load_embedder
-    from index.readers import read_postings
+    from index.build.caches import UNDERSTOOD_CACHE_FILE, understand_all
+    from index.build.rebuild import build_index
+    from index.embedding.factory import load_embedder
+    from index.ingest.readers import read_postings
     from index.settings import get_settings
-    from index.understand import UNDERSTOOD_CACHE_FILE, understand_all
 
     settings = get_settings()
     cpu, started = os.times(), time.perf_counter()
@@ -277,7 +277,7 @@ def child_rebuild(params: dict[str, Any]) -> dict[str, Any]:
 
 def child_encode(params: dict[str, Any]) -> dict[str, Any]:
     """The model alone over the corpus's chunk texts: the rebuild's ceiling."""
-    from index.embedder import load_embedder
+    from index.embedding.factory import load_embedder
     from index.settings import get_settings
 
     settings = get_settings()

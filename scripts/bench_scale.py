@@ -147,7 +147,7 @@ def bench_scale(
     query_count: int = 100,
     save_partial: Callable[[dict[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
-    from index.store import VectorStore, default_nlist, write_ivf
+    from index.storage.vectors import VectorStore, default_nlist, write_ivf
 
     out: dict[str, Any] = {}
     queries = synthetic_queries(query_count)

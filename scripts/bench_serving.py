@@ -38,8 +38,8 @@ LONG = [
 
 
 def bench_serving(root: Path, sections: list[str], repeat: int, seconds: float) -> dict[str, Any]:
-    from index.layout import current_build
-    from index.manifest import read_manifest
+    from index.storage.layout import current_build
+    from index.storage.manifest import read_manifest
 
     manifest = read_manifest(current_build(root))
     out: dict[str, Any] = {}
@@ -83,9 +83,9 @@ def pick_filters(service: Any) -> list[tuple[str, Any]]:
 
 
 def bench_in_process(root: Path, backend: str, repeat: int) -> tuple[dict[str, Any], list[Any]]:
-    from index.embedder import load_embedder
-    from index.loaded import open_index
+    from index.embedding.factory import load_embedder
     from index.settings import Settings
+    from index.storage.loaded import open_index
     from search.dense import MIN_FETCH
     from search.filters import Filters
     from search.query import prepare_query
@@ -95,7 +95,9 @@ def bench_in_process(root: Path, backend: str, repeat: int) -> tuple[dict[str, A
     settings = Settings(backend=backend)
     embedder = load_embedder(settings.model, backend, settings.cache_dir, settings.torch_threads)
     service = SearchService(
-        embedder, open_index(root, settings.model, backend), RankingConfig.from_settings(settings)
+        embedder,
+        open_index(root, settings.model, backend),
+        RankingConfig().with_overrides(**settings.ranking_overrides()),
     )
     config = service.config
     store, catalog = service.index.store, service.index.catalog

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.errors import JobSearchError
 from index.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from index.build.rebuild import RebuildReport
 
 MAX_SKIPPED_SHOWN = 20
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # its options are its own (scripts/bench.py)
         from scripts.bench import main as bench_main
@@ -121,54 +121,42 @@ def _index_option(parser: argparse.ArgumentParser, settings: Settings) -> None:
 
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    from index.build import build_index, describe_inputs
-    from index.embedder import load_embedder
-    from index.readers import read_postings
-    from index.understand import UNDERSTOOD_CACHE_FILE, understand_all
+    from index.build.rebuild import BuildOptions, rebuild
+    from index.embedding.factory import configured_embedder
 
-    started = time.perf_counter()
     missing = [str(p) for p in args.paths if not p.is_file()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    read = read_postings(args.paths)
-    args.index.mkdir(parents=True, exist_ok=True)
-    understood = understand_all(read.postings, cache=args.index / UNDERSTOOD_CACHE_FILE)
-    skipped = [(s.file, s.where, s.reason) for s in read.skipped]
-    skipped += [("", f"id {pid}", reason) for pid, reason in understood.skipped]
-    embedder = load_embedder(
-        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
-    )
+    embedder = configured_embedder(settings)
     if args.engine == "ray":
-        from index.ray_engine import RayEmbedder
+        from index.embedding.ray import RayEmbedder
 
         embedder = RayEmbedder(embedder, settings.cache_dir, address=args.ray_address)
-    report = build_index(
-        understood.postings,
-        embedder,
-        args.index,
-        inputs=describe_inputs(args.paths),
-        skipped=len(skipped),
+    options = BuildOptions.from_settings(
+        settings,
         batch_size=args.batch_size,
-        chunk_tokens=settings.chunk_tokens,
-        keep_builds=settings.keep_builds,
-        progress=not args.quiet,
         index_type=args.index_type,
-        ann_min_chunks=settings.ann_min_chunks,
-        nprobe=settings.ivf_nprobe,
+        progress=not args.quiet,
     )
-    seconds = time.perf_counter() - started
-    m = report.manifest
-    print(f"index {m.build_id} is current at {args.index} ({report.directory})")
-    print(
-        f"  records read   {read.records_read}  ({', '.join(f'{k}: {v}' for k, v in read.formats.items())})"
-    )
+    report = rebuild(args.paths, args.index, embedder, options)
+    print_rebuild_report(report, args.index, args.engine)
+    return 0
+
+
+def print_rebuild_report(report: RebuildReport, root: Path, engine: str) -> None:
+    read, understood, build, seconds = report.read, report.understood, report.build, report.seconds
+    m = build.manifest
+    skipped = report.skipped
+    print(f"index {m.build_id} is current at {root} ({build.directory})")
+    formats = ", ".join(f"{k}: {v}" for k, v in read.formats.items())
+    print(f"  records read   {read.records_read}  ({formats})")
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
     print(
         f"  parsed         {len(understood.postings) - understood.cached} postings "
         f"({understood.cached} unchanged, from the cache)"
     )
-    print(f"  index          {m.index_type}, {m.backend} embeddings, {args.engine} engine")
+    print(f"  index          {m.index_type}, {m.backend} embeddings, {engine} engine")
     print(f"  skipped        {len(skipped)}")
     for file, where, reason in skipped[:MAX_SKIPPED_SHOWN]:
         print(f"    - {file + ' ' if file else ''}{where}: {reason}")
@@ -178,33 +166,30 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         shown = ", ".join(read.duplicates[:5]) + (" ..." if len(read.duplicates) > 5 else "")
         print(f"  duplicate ids  {len(read.duplicates)} (the last record wins): {shown}")
     print(
-        f"  embedded       {report.cache.misses} chunks ({report.cache.hits} from the embedding cache)"
+        f"  embedded       {build.cache.misses} chunks ({build.cache.hits} from the embedding cache)"
     )
     print(
-        f"  time           {seconds:.1f} s total, {report.embed_seconds:.1f} s embedding "
-        f"({report.encode_seconds:.1f} s in the model, {report.encode_seconds / seconds:.0%})"
+        f"  time           {seconds:.1f} s total, {build.embed_seconds:.1f} s embedding "
+        f"({build.encode_seconds:.1f} s in the model, {build.encode_seconds / seconds:.0%})"
     )
-    embedded_rate = report.cache.misses / report.embed_seconds if report.embed_seconds else 0.0
+    embedded_rate = build.cache.misses / build.embed_seconds if build.embed_seconds else 0.0
     print(
         f"  throughput     {embedded_rate:.1f} chunks/s embedding, {m.chunks / seconds:.1f} chunks/s overall"
     )
-    return 0
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
-    from index.embedder import load_embedder
-    from index.loaded import open_index
+    from index.embedding.factory import configured_embedder
+    from index.storage.loaded import open_index
     from search.filters import Filters
     from search.ranking import RankingConfig
     from search.service import SearchRequest, SearchService
 
-    embedder = load_embedder(
-        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
-    )
+    embedder = configured_embedder(settings)
     service = SearchService(
         embedder,
         open_index(args.index, settings.model, settings.backend),
-        RankingConfig.from_settings(settings),
+        RankingConfig().with_overrides(**settings.ranking_overrides()),
     )
     request = SearchRequest(
         args.query,
@@ -249,8 +234,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from index.embedder import load_embedder
-    from index.loaded import open_index
+    from index.embedding.factory import configured_embedder
+    from index.storage.loaded import open_index
     from search.evaluation import (
         evaluate,
         load_qrels,
@@ -262,7 +247,7 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import SearchRequest, SearchService
 
     queries, qrels = load_queries(args.queries), load_qrels(args.qrels)
-    default = RankingConfig.from_settings(settings)
+    default = RankingConfig().with_overrides(**settings.ranking_overrides())
     try:
         configs = [
             parse_config(spec, default) for spec in args.config or ["dense", "bm25", "default"]
@@ -270,9 +255,7 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    embedder = load_embedder(
-        settings.model, settings.backend, settings.cache_dir, settings.torch_threads
-    )
+    embedder = configured_embedder(settings)
     service = SearchService(
         embedder, open_index(args.index, settings.model, settings.backend), default
     )

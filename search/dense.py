@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import Vectors
-from index.loaded import LoadedIndex
+from index.models import Vectors
+from index.storage.loaded import LoadedIndex
 from search.ranking import PostingScores, RankingConfig, best_chunk_per_posting
 
 IntArray = npt.NDArray[np.int64]

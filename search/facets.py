@@ -16,8 +16,9 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import numpy.typing as npt
 
-from index.catalog import Catalog, FacetKey
-from index.loaded import LoadedIndex
+from index.models import FacetKey
+from index.storage.catalog import Catalog
+from index.storage.loaded import LoadedIndex
 from search.filters import location_keys
 
 IntArray = npt.NDArray[np.int64]

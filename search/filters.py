@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.catalog import FacetKey
-from index.languages import KNOWN_LANGUAGES, canonical_language
-from index.locations import resolve_location_filter
+from index.ingest.languages import KNOWN_LANGUAGES, canonical_language
+from index.ingest.locations import resolve_location_filter
+from index.models import FacetKey
 from search.errors import InvalidFilterError
 
 

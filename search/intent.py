@@ -28,10 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.catalog import FacetKey
-from index.countries import fold
-from index.locations import LocationFilter, places_named
-from index.models import Workplace
+from index.ingest.countries import fold
+from index.ingest.locations import LocationFilter, places_named
+from index.models import FacetKey, Workplace
 
 _REMOTE = re.compile(
     r"\b(?:(?:fully\s+)?remote(?:ly)?|work(?:ing)?\s+from\s+home|wfh|telecommut\w*)\b"

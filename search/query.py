@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.chunking import SPECIAL_TOKENS, split_text
-from index.embedder import Embedder, Vectors
-from index.keywords import content_words, query_phrases, query_terms
+from index.build.chunking import SPECIAL_TOKENS, split_text
+from index.embedding.base import Embedder
+from index.models import Vectors
+from index.storage.bm25 import content_words, query_phrases, query_terms
 
 
 @dataclass(frozen=True)

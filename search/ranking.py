@@ -16,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 
 from index.models import SectionKind
-from index.settings import Settings
 
 CONTEXT_KINDS = (SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL)
 BOILERPLATE_SHARE = 0.5  # a chunk at least this much boilerplate is boilerplate
@@ -54,24 +53,6 @@ class RankingConfig:
 
     def with_overrides(self, **changes: object) -> RankingConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RankingConfig:
-        return cls(
-            dense_weight=settings.dense_weight,
-            keyword_weight=settings.keyword_weight,
-            fusion=settings.fusion,
-            rrf_k=settings.rrf_k,
-            candidates=settings.candidates,
-            context_penalty=settings.context_penalty,
-            boilerplate_penalty=settings.boilerplate_penalty,
-            min_score=settings.min_score,
-            title_weight=settings.title_weight,
-            job_weight=settings.job_weight,
-            context_weight=settings.context_weight,
-            phrase_pairs=settings.phrase_pairs,
-            location_weight=settings.location_weight,
-        )
 
 
 # The two baselines the default is measured against: each side alone, no threshold.

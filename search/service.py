@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from index.catalog import FacetKey, PostingSummary
-from index.embedder import Embedder
-from index.keywords import content_words
-from index.loaded import LoadedIndex
-from index.models import Section, SectionKind
+from index.embedding.base import Embedder
+from index.models import FacetKey, Section, SectionKind
+from index.storage.bm25 import content_words
+from index.storage.catalog import PostingSummary
+from index.storage.loaded import LoadedIndex
 from search.dense import best_chunks, dense_postings
 from search.diversify import diversified_page
 from search.errors import PostingNotFoundError

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import Vectors
-from index.keywords import query_terms
-from index.loaded import LoadedIndex
-from index.models import SectionKind
+from index.models import SectionKind, Vectors
+from index.storage.bm25 import query_terms
+from index.storage.loaded import LoadedIndex
 from search.dense import dense_postings
 from search.ranking import BOILERPLATE_SHARE, CONTEXT_KINDS, PostingScores, RankingConfig
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from index.embedder import Embedder, SentenceTransformerEmbedder, load_embedder
+from index.embedding.base import Embedder
+from index.embedding.factory import load_embedder
+from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.settings import Settings, get_settings
 from tests.fakes import FakeEmbedder
 from tests.paths import REPO

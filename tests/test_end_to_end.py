@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from api.main import create_app
-from index.build import build_index
-from index.loaded import open_index
-from index.readers import read_postings
+from index.build.caches import understand_all
+from index.build.rebuild import build_index
+from index.ingest.readers import read_postings
 from index.settings import Settings
-from index.understand import understand_all
+from index.storage.loaded import open_index
 from search.filters import Filters
 from search.ranking import RankingConfig
 from search.service import SearchRequest, SearchService

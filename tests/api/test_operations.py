@@ -14,10 +14,10 @@ import httpx
 
 from api.main import create_app
 from api.ratelimit import TokenBuckets
-from index.build import build_index
-from index.layout import builds_dir, switch_current
+from index.build.rebuild import build_index
 from index.models import SectionKind
 from index.settings import Settings
+from index.storage.layout import builds_dir, switch_current
 from tests.api.server import running_server
 from tests.factories import make_posting
 from tests.fakes import FakeEmbedder

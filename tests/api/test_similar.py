@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from api.main import create_app
-from index.build import build_index
+from index.build.rebuild import build_index
 from index.models import SectionKind
 from index.settings import Settings
 from tests.api.server import running_server

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from api.main import create_app
-from index.build import build_index
+from index.build.rebuild import build_index
 from index.models import Posting, SectionKind, Workplace
 from index.settings import Settings
 from tests.api.server import running_server

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index.build import build_index
+from index.build.rebuild import build_index
 from tests.factories import synthetic_postings
 from tests.fakes import FakeEmbedder
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.build import build_index
+from index.build.rebuild import build_index
 from index.errors import IndexMismatchError
-from index.loaded import open_index
+from index.storage.loaded import open_index
 from tests.factories import make_posting
 from tests.fakes import FakeEmbedder
 from tests.paths import REPO
@@ -31,7 +31,7 @@ def test_open_index_refuses_another_backend(tmp_path):
 
 @pytest.mark.slow
 def test_onnx_backend_matches_sentence_transformers(torch_embedder):
-    from index.onnx_embedder import OnnxEmbedder
+    from index.embedding.onnx import OnnxEmbedder
 
     onnx = OnnxEmbedder("all-MiniLM-L6-v2", "onnx", REPO / "var" / "cache")
     reference = torch_embedder.embed_documents(TEXTS)
@@ -46,7 +46,7 @@ def test_onnx_backend_matches_sentence_transformers(torch_embedder):
 
 
 def test_load_embedder_refuses_an_unknown_backend(tmp_path):
-    from index.embedder import load_embedder
+    from index.embedding.factory import load_embedder
     from index.errors import UnknownModelError
 
     with pytest.raises(UnknownModelError, match="unknown backend 'cuda'; known: sentence-tr"):
@@ -54,7 +54,7 @@ def test_load_embedder_refuses_an_unknown_backend(tmp_path):
 
 
 def test_plan_batches_groups_similar_lengths_and_covers_every_text():
-    from index.embedder import plan_batches
+    from index.embedding.base import plan_batches
 
     texts = ["a" * n for n in (3, 9, 1, 9, 5, 7, 2)]
     batches = plan_batches(texts, 3)
@@ -66,7 +66,7 @@ def test_plan_batches_groups_similar_lengths_and_covers_every_text():
 @pytest.mark.slow
 @pytest.mark.parametrize(("backend", "min_cosine"), [("torch-bf16", 0.998), ("onnx-int8", 0.97)])
 def test_fast_backends_stay_close_to_sentence_transformers(torch_embedder, backend, min_cosine):
-    from index.embedder import load_embedder
+    from index.embedding.factory import load_embedder
 
     fast = load_embedder("all-MiniLM-L6-v2", backend, REPO / "var" / "cache", threads=2)
     assert fast.backend == backend

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from index.boilerplate import boilerplate_share, company_key, find_boilerplate, strip_boilerplate
+from index.ingest.boilerplate import (
+    boilerplate_share,
+    company_key,
+    find_boilerplate,
+    strip_boilerplate,
+)
 from index.models import SectionKind
 from tests.factories import make_posting
 

@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from index import build as build_module
-from index.build import build_index
+from index.build import rebuild as build_module
+from index.build.rebuild import build_index
 from index.errors import IndexMismatchError, IndexNotFoundError, InvalidIndexError, JobSearchError
-from index.layout import builds_dir, current_build
-from index.loaded import open_index
-from index.manifest import MANIFEST_FILE
+from index.storage.layout import builds_dir, current_build
+from index.storage.loaded import open_index
+from index.storage.manifest import FORMAT_VERSION, MANIFEST_FILE
 from tests.factories import make_posting, synthetic_postings
 from tests.fakes import FakeEmbedder
 
@@ -24,7 +24,7 @@ def test_build_writes_manifest_and_switches_current(tmp_path):
     manifest = json.loads((report.directory / MANIFEST_FILE).read_text())
     assert manifest["model"] == "fake-hash" and manifest["dimension"] == 64
     assert manifest["postings"] == 12 and manifest["chunks"] >= 12
-    assert manifest["format_version"] == 1 and manifest["built_at"]
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["built_at"]
     loaded = open_index(root, "fake-hash")
     assert loaded.store.size == manifest["chunks"]
     norms = np.linalg.norm(np.asarray(loaded.store.vectors), axis=1)
@@ -126,7 +126,7 @@ def test_rebuild_embeds_only_changed_chunks(tmp_path):
 
 
 def _first_chunk_text(posting):
-    from index.chunking import chunk_posting
+    from index.build.chunking import chunk_posting
 
     embedder = FakeEmbedder()
     return chunk_posting(posting, embedder.count_tokens, embedder.max_tokens)[0].text

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunking import SPECIAL_TOKENS, chunk_posting, split_text
+from index.build.chunking import SPECIAL_TOKENS, chunk_posting, split_text
 from index.models import SectionKind
 from tests.factories import make_posting
 from tests.fakes import FakeEmbedder

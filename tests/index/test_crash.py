@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from index.layout import TMP_PREFIX, builds_dir, current_build
-from index.loaded import open_index
+from index.storage.layout import TMP_PREFIX, builds_dir, current_build
+from index.storage.loaded import open_index
 from tests.paths import REPO
 
 POSTINGS = 1200  # under a second to build with the fake embedder

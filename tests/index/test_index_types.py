@@ -7,10 +7,10 @@ import faiss
 import numpy as np
 import pytest
 
-from index.build import build_index
+from index.build.rebuild import build_index
 from index.errors import JobSearchError
-from index.loaded import open_index
-from index.store import VectorStore, choose_index_type, default_nlist, write_store
+from index.storage.loaded import open_index
+from index.storage.vectors import VectorStore, choose_index_type, default_nlist, write_store
 from search.filters import Filters
 from search.ranking import RankingConfig
 from search.service import SearchRequest, SearchService

@@ -7,7 +7,16 @@ import sqlite3
 import numpy as np
 import pytest
 
-from index.keywords import KEYWORD_SCHEMA, fts_query, keyword_search, query_phrases, query_terms
+from index.storage.bm25 import (
+    KEYWORD_SCHEMA,
+    KEYWORD_TABLE,
+    TermIndex,
+    fts_query,
+    keyword_search,
+    query_phrases,
+    query_terms,
+    write_term_index,
+)
 
 
 @pytest.fixture
@@ -26,7 +35,12 @@ def db() -> sqlite3.Connection:
         (3, "Account Executive", "Sell to enterprise customers.", "We store things."),
     ]
     conn.executemany("INSERT INTO posting_text(rowid, title, job, context) VALUES (?,?,?,?)", rows)
+    write_term_index(conn, KEYWORD_TABLE, len(rows))
     return conn
+
+
+def search(db, terms, limit, allowed=None):
+    return keyword_search(db, TermIndex.load(db), terms, limit, allowed)
 
 
 def test_query_terms_drop_stopwords_and_keep_language_names():
@@ -51,20 +65,20 @@ def test_query_phrases_are_adjacent_content_words():
     "hostile", ['" OR 1=1 --', "NEAR(", "*", '"', "AND", "title:foo", "a) OR (b", "^x"]
 )
 def test_keyword_search_treats_syntax_as_text(db, hostile):
-    pids, scores = keyword_search(db, query_terms(hostile) + [hostile], 10)
+    pids, scores = search(db, query_terms(hostile) + [hostile], 10)
     assert len(pids) == len(scores)  # no sqlite3.OperationalError
 
 
 def test_keyword_search_ranks_title_matches_first_and_stems(db):
-    pids, scores = keyword_search(db, query_terms("storage engine"), 10)
+    pids, scores = search(db, query_terms("storage engine"), 10)
     assert pids[0] == 0 and list(scores) == sorted(scores, reverse=True)
     assert set(pids.tolist()) == {0, 1, 2}
 
 
 def test_keyword_search_filter_applies_before_limit(db):
-    pids, _ = keyword_search(db, ["storage"], 1, allowed=np.array([1, 3]))
+    pids, _ = search(db, ["storage"], 1, allowed=np.array([1, 3]))
     assert pids.tolist() == [1]
-    pids, _ = keyword_search(db, ["storage"], 10, allowed=np.array([], dtype=np.int64))
+    pids, _ = search(db, ["storage"], 10, allowed=np.array([], dtype=np.int64))
     assert pids.tolist() == []
 
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from index.languages import KNOWN_LANGUAGES, canonical_language, detect_languages
+from index.ingest.languages import KNOWN_LANGUAGES, canonical_language, detect_languages
 from tests.paths import shared_file
 
 

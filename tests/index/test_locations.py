@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.countries import COUNTRY_NAMES, REGION_COUNTRIES
-from index.locations import (
+from index.ingest.countries import COUNTRY_NAMES, REGION_COUNTRIES
+from index.ingest.locations import (
     LocationFilter,
     country_name,
     normalize_location,

@@ -7,9 +7,9 @@ import sqlite3
 import numpy as np
 import pytest
 
-from index.build import build_index
-from index.embedder import load_embedder
-from index.manifest import read_manifest
+from index.build.rebuild import build_index
+from index.embedding.factory import load_embedder
+from index.storage.manifest import read_manifest
 from tests.factories import synthetic_postings
 from tests.paths import REPO
 
@@ -18,7 +18,7 @@ ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install -
 
 @pytest.mark.slow
 def test_ray_local_build_is_identical_to_local_build(tmp_path):
-    from index.ray_engine import RayEmbedder
+    from index.embedding.ray import RayEmbedder
 
     postings = synthetic_postings(40)
     cache_dir = REPO / "var" / "cache"

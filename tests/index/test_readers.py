@@ -6,8 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+from index.ingest.readers import read_postings
 from index.models import Workplace
-from index.readers import read_postings
 from tests.paths import shared_file
 
 GOOD = {

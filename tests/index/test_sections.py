@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from index.ingest.sections import classify_section, split_sections
 from index.models import Section, SectionKind
-from index.sections import classify_section, split_sections
 from tests.paths import shared_file
 
 K = SectionKind

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.store import VectorStore, write_store
+from index.storage.vectors import VectorStore, write_store
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from index.ingest.sections import split_sections
+from index.ingest.team import clean_source_team, derive_team
 from index.models import Section, SectionKind
-from index.sections import split_sections
-from index.team import clean_source_team, derive_team
 from tests.paths import shared_file
 
 K = SectionKind

@@ -9,12 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.catalog import CATALOG_FILE, Catalog, write_catalog
-from index.chunking import chunk_posting
-from index.keywords import keyword_search, query_phrases, query_terms
-from index.readers import read_postings
-from index.term_index import TermIndex, tokens_of
-from index.understand import understand_all
+from index.build.caches import understand_all
+from index.build.chunking import chunk_posting
+from index.ingest.readers import read_postings
+from index.storage.bm25 import (
+    TermIndex,
+    fts5_bm25,
+    keyword_search,
+    query_phrases,
+    query_terms,
+    tokens_of,
+)
+from index.storage.catalog import CATALOG_FILE, Catalog
+from index.storage.catalog_write import write_catalog
 from tests.fakes import FakeEmbedder
 from tests.paths import SAMPLE_POSTINGS
 
@@ -53,8 +60,11 @@ def vocabulary(db) -> list[str]:
 def assert_same_ranking(db, terms, limit, allowed=None, weights=(3.0, 1.0, 0.2)):
     term_index = TermIndex.load(db)
     assert term_index is not None
-    want_pids, want_scores = keyword_search(db, terms, limit, allowed, weights)
-    got_pids, got_scores = keyword_search(db, terms, limit, allowed, weights, term_index)
+    if allowed is not None and len(allowed) == 0:
+        want_pids, want_scores = np.zeros(0, dtype=np.int64), np.zeros(0)
+    else:
+        want_pids, want_scores = fts5_bm25(db, terms, weights, allowed, limit)
+    got_pids, got_scores = keyword_search(db, term_index, terms, limit, allowed, weights)
     assert len(got_pids) == len(want_pids)
     np.testing.assert_allclose(got_scores, want_scores, rtol=1e-5)
     # Same order, except where two scores tie to within rounding.
@@ -93,28 +103,17 @@ def test_query_words_become_fts5_tokens(db):
     assert tokens_of("++") == ()
 
 
-def test_catalog_search_uses_the_term_index_when_the_build_has_one(catalog, db):
+def test_catalog_search_ranks_like_fts5(catalog, db):
     terms = query_terms("backend engineer")
     assert catalog._terms is not None
     pids, scores = catalog.keyword_search(terms, 10)
-    want_pids, want_scores = keyword_search(db, terms, 10)
+    want_pids, want_scores = fts5_bm25(db, terms, (3.0, 1.0, 0.2), None, 10)
     assert pids.tolist() == want_pids.tolist() and len(pids) > 0
     np.testing.assert_allclose(scores, want_scores, rtol=1e-5)
 
 
-def test_a_build_without_a_term_index_is_searched_by_fts5(tmp_path, catalog):
-    old = tmp_path / CATALOG_FILE
-    with sqlite3.connect(catalog.path) as source, sqlite3.connect(old) as copy:
-        source.backup(copy)
-        copy.execute("DROP TABLE term_stats")
-    older = Catalog(old)
-    assert older._terms is None
-    pids, _ = older.keyword_search(query_terms("backend engineer"), 10)
-    assert pids.tolist() == catalog.keyword_search(query_terms("backend engineer"), 10)[0].tolist()
-
-
 def test_term_index_written_in_small_batches_is_the_same(tmp_path, catalog, monkeypatch):
-    import index.term_index as term_index_module
+    import index.storage.bm25 as term_index_module
 
     monkeypatch.setattr(term_index_module, "INSERT_BATCH", 5)
     postings = understand_all(read_postings([SAMPLE_POSTINGS]).postings).postings

@@ -7,10 +7,9 @@ import dataclasses
 
 import pytest
 
-import index.understand as understand_module
-from index.derived_cache import DerivedCache
+import index.build.caches as understand_module
+from index.build.caches import DerivedCache, understand_all
 from index.models import RawPosting
-from index.understand import understand_all
 
 
 def raw(n: int, body: str | None = None) -> RawPosting:

@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from api.main import create_app
-from index.build import build_index
+from index.build.rebuild import build_index
 from index.settings import Settings
 from scripts import load_test
 from tests.api.server import running_server

@@ -6,9 +6,9 @@ import importlib.util
 
 import pytest
 
-from index.layout import current_build
-from index.manifest import read_manifest
 from index.settings import Settings
+from index.storage.layout import current_build
+from index.storage.manifest import read_manifest
 from tests.paths import SAMPLE_POSTINGS
 from tests.scripts.rebuild_cli import run_rebuild
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.build import build_index
-from index.loaded import open_index
+from index.build.rebuild import build_index
+from index.storage.loaded import open_index
 from search.diversify import diversified_page
 from search.ranking import RankingConfig
 from search.service import SearchRequest, SearchService

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from index.build import build_index
-from index.loaded import open_index
+from index.build.rebuild import build_index
+from index.storage.loaded import open_index
 from search.filters import Filters
 from search.ranking import RankingConfig
 from search.service import SearchRequest, SearchService

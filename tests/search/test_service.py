@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
-from index.chunking import chunk_posting
-from index.keywords import query_phrases, query_terms
-from index.loaded import open_index
+from index.build.chunking import chunk_posting
+from index.build.rebuild import build_index
 from index.models import Posting, SectionKind, Workplace
+from index.storage.bm25 import query_phrases, query_terms
+from index.storage.loaded import open_index
 from search.errors import InvalidFilterError, PostingNotFoundError
 from search.filters import Filters
 from search.ranking import PRESETS, PostingScores, RankingConfig, fuse

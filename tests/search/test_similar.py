@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
-from index.loaded import open_index
+from index.build.rebuild import build_index
 from index.models import SectionKind
+from index.storage.loaded import open_index
 from search.errors import PostingNotFoundError
 from search.filters import Filters, facet_conditions
 from search.ranking import RankingConfig, chunk_penalties

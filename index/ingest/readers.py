@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.ats import from_ashby, from_greenhouse, from_jsonl, from_lever
 from index.errors import InputFormatError
+from index.ingest.ats import from_ashby, from_greenhouse, from_jsonl, from_lever
 from index.models import RawPosting
 
 RecordParser = Callable[[Any], RawPosting]

@@ -27,8 +27,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from index.ingest.section_kinds import classify_section, kind_from_heading
 from index.models import BodyFormat, Section
-from index.section_kinds import classify_section, kind_from_heading
 
 __all__ = ["classify_section", "split_sections"]
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index.errors import IndexNotFoundError
-from index.manifest import MANIFEST_FILE
+from index.storage.manifest import MANIFEST_FILE
 
 CURRENT = "current"
 BUILDS = "builds"

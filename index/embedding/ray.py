@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from index.embedder import Embedder, Vectors, load_embedder, plan_batches
-from index.errors import JobSearchError
+from index.embedding.base import Embedder, plan_batches
+from index.embedding.factory import load_embedder
+from index.errors import MissingDependencyError
+from index.models import Vectors
 
 BATCHES_PER_TASK = 8  # batches sent to an actor at once: large enough to hide the round trip
 
@@ -48,7 +50,7 @@ class RayEmbedder:
         try:
             import ray
         except ImportError as exc:
-            raise JobSearchError(
+            raise MissingDependencyError(
                 "--engine ray needs Ray: pip install -e '.[ray]' (or pip install ray)"
             ) from exc
         self.local = local

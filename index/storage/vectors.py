@@ -25,8 +25,8 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
-from index.embedder import Vectors
-from index.errors import JobSearchError
+from index.errors import ConfigError
+from index.models import Vectors
 
 VECTORS_FILE = "vectors.npy"
 IVF_FILE = "vectors.ivf"
@@ -59,7 +59,7 @@ def choose_index_type(requested: str, chunks: int, ann_min_chunks: int = ANN_MIN
     if requested == "auto":
         return "ivf-sq8" if chunks >= ann_min_chunks else "flat"
     if requested not in INDEX_TYPES:
-        raise JobSearchError(
+        raise ConfigError(
             f"unknown index type {requested!r}; known: auto, {', '.join(INDEX_TYPES)}"
         )
     return requested
@@ -85,7 +85,7 @@ def write_store(
     if index_type == "flat":
         return {}
     if index_type != "ivf-sq8":
-        raise JobSearchError(f"unknown index type {index_type!r}; known: {', '.join(INDEX_TYPES)}")
+        raise ConfigError(f"unknown index type {index_type!r}; known: {', '.join(INDEX_TYPES)}")
     return write_ivf(directory, vectors, nlist or default_nlist(len(vectors)), seed)
 
 

@@ -2,34 +2,32 @@
 `tokenizers` for word pieces, a runtime for the last hidden states, then the model's own
 pooling (1_Pooling/config.json: mean over real tokens) and normalization (2_Normalize: L2).
 
-Subclasses supply only the runtime (`_hidden_states`): ONNX Runtime (onnx_embedder) or PyTorch
-in bfloat16 (bf16_embedder). Batches come from `plan_batches`, as for every backend, so the same
-texts are always embedded in the same company (padding included) and results are reproducible.
+Subclasses supply only the runtime (`_hidden_states`): ONNX Runtime (embedding/onnx.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import Vectors, plan_batches, resolve_model_path
+from index.embedding.base import BaseEmbedder
+from index.embedding.model_files import resolve_model_path
 from index.errors import UnknownModelError
+from index.models import Vectors
 
 IntMatrix = npt.NDArray[np.int64]
 COUNT_CACHE_SIZE = 200_000  # token counts remembered (strings of a few hundred characters)
 
 
-class PooledEmbedder:
+class PooledEmbedder(BaseEmbedder):
     """Mean pooling + L2 normalization over a runtime's last hidden states."""
 
     def __init__(self, model: str, backend: str) -> None:
         from tokenizers import Tokenizer
 
-        self._name, self._backend = model, backend
         self.model_dir = resolve_model_path(model)
         pooling = json.loads((self.model_dir / "1_Pooling" / "config.json").read_text())
         if not pooling.get("pooling_mode_mean_tokens") or any(
@@ -41,37 +39,18 @@ class PooledEmbedder:
                 f"{model}: backend {backend!r} supports mean pooling only; "
                 "use JOBSEARCH_BACKEND=sentence-transformers"
             )
-        self._dimension = int(pooling["word_embedding_dimension"])
-        self._max_tokens = int(
-            _read_json(self.model_dir / "sentence_bert_config.json")["max_seq_length"]
-        )
+        max_tokens = int(_read_json(self.model_dir / "sentence_bert_config.json")["max_seq_length"])
+        super().__init__(model, backend, int(pooling["word_embedding_dimension"]), max_tokens)
         self._tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-        self._tokenizer.enable_truncation(self._max_tokens)
+        self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._counter = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self._counter.no_truncation()
         self._counter.no_padding()
         self._counts: dict[str, int] = {}
 
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def backend(self) -> str:
-        return self._backend
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
-    def max_tokens(self) -> int:
-        return self._max_tokens
-
     def count_tokens(self, text: str) -> int:
-        # The chunker asks about the same strings again and again (a third of its calls on
-        # the eval corpus): remember recent answers.
+        # The chunker asks about the same strings again and again: remember recent answers.
         count = self._counts.get(text)
         if count is None:
             if len(self._counts) >= COUNT_CACHE_SIZE:
@@ -80,24 +59,7 @@ class PooledEmbedder:
             self._counts[text] = count
         return count
 
-    def embed_documents(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
-    ) -> Vectors:
-        from tqdm import tqdm
-
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for rows in tqdm(
-            plan_batches(texts, batch_size), desc="embedding", unit="batch", disable=not progress
-        ):
-            out[rows] = self.embed_batch([texts[i] for i in rows])
-        return out
-
-    def embed_query(self, text: str) -> Vectors:
-        vector: Vectors = self.embed_batch([text])[0]
-        return vector
-
     def embed_batch(self, texts: list[str]) -> Vectors:
-        """One forward pass over `texts` as given (padded to the longest)."""
         encoded = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)

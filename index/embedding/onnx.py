@@ -1,6 +1,6 @@
 """The packaged model run by ONNX Runtime: "onnx" gives the same vectors as sentence-transformers
-(cosine 1.0000, tested) at a third of the query time; "onnx-int8" quantizes the weight matrices
-to int8 (dynamic, per channel; AVX-512 VNNI kernels), about 2× faster again, cosine ≥ 0.98.
+(tested); "onnx-int8" quantizes the weight matrices to int8 (dynamic, per channel), faster to
+build and to query at nearly the same vectors (README "Embedding backend" has the figures).
 
 The ONNX file is exported from the installed model's weights on first use (offline, a few
 seconds) and cached under the cache dir, keyed by model, backend and recipe. Tokenizing and
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from index.embedder import Vectors
+from index.embedding.pooled import IntMatrix, PooledEmbedder, pool_and_normalize
 from index.errors import UnknownModelError
-from index.pooled_embedder import IntMatrix, PooledEmbedder, pool_and_normalize
+from index.models import Vectors
 
 if TYPE_CHECKING:
     import onnxruntime as ort
@@ -115,8 +115,7 @@ class OnnxEmbedder(PooledEmbedder):
     ) -> None:
         if backend not in BACKENDS:
             raise UnknownModelError(
-                f"unknown backend {backend!r}; known: sentence-transformers, torch-bf16, "
-                f"{', '.join(BACKENDS)}"
+                f"unknown backend {backend!r}; known: sentence-transformers, {', '.join(BACKENDS)}"
             )
         super().__init__(model, backend)
         onnx_file = export_onnx(
@@ -138,9 +137,8 @@ class OnnxEmbedder(PooledEmbedder):
         return ort.InferenceSession(self._file, options, providers=["CPUExecutionProvider"])
 
     def embed_query(self, text: str) -> Vectors:
-        """One short text: on one thread, which is faster here than two for a batch of one
-        (3.4 vs 6.8 ms fp32, 0.7 vs 1.2 ms int8, measured on the shared 2-core machine) and
-        leaves the other core to a concurrent request."""
+        """One short text on one thread: faster than two for a batch of one on a small machine,
+        and it leaves the other core to a concurrent request."""
         encoded = self._tokenizer.encode(text)
         ids = np.array([encoded.ids], dtype=np.int64)
         mask = np.array([encoded.attention_mask], dtype=np.int64)

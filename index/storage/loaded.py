@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.catalog import CATALOG_FILE, Catalog
 from index.errors import InvalidIndexError
-from index.layout import BuildLease, current_build
-from index.manifest import Manifest, check_manifest, read_manifest
-from index.store import DEFAULT_NPROBE, VectorStore
+from index.storage.catalog import CATALOG_FILE, Catalog
+from index.storage.layout import BuildLease, current_build
+from index.storage.manifest import Manifest, check_manifest, read_manifest
+from index.storage.vectors import DEFAULT_NPROBE, VectorStore
 
 
 @dataclass(frozen=True)

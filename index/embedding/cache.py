@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Vectors
+from index.models import Vectors
 
 CACHE_FILE = "embedding-cache.sqlite"
 COMMIT_EVERY = 2048  # texts embedded between commits

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.countries import (
+from index.ingest.countries import (
     CA_PROVINCES,
     CITIES,
     COUNTRY_ALIASES,

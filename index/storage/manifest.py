@@ -10,7 +10,7 @@ from typing import Any
 
 from index.errors import IndexMismatchError, InvalidIndexError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the BM25 term index is always there
 MANIFEST_FILE = "manifest.json"
 
 

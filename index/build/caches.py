@@ -1,0 +1,156 @@
+"""Derived data cached by what it was derived from, so an incremental rebuild redoes only the
+postings that changed: their understanding (sections, languages, locations: markdown and HTML
+parsing) and their chunks (word-piece counting).
+
+A value's key hashes the input's repr, a namespace (the settings it depends on) and the source
+of the code that derives it (a whole package's source, so no module can be forgotten), so
+editing that code starts afresh. Values are pickled into our
+own SQLite file. Like the embedding cache it is an accelerator only: lose it and the rebuild
+is slower, never different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Generic, TypeVar
+
+import index.ingest as ingest_package
+from index import models
+from index.build import chunking
+from index.ingest.understand import understand_posting
+from index.models import Chunk, Posting, RawPosting
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+BATCH = 500  # keys looked up per query
+UNDERSTOOD_CACHE_FILE = "understood-cache.sqlite"  # caches live beside the builds, in the root
+CHUNK_CACHE_FILE = "chunk-cache.sqlite"
+
+
+def code_version(*modules: ModuleType) -> str:
+    """A short hash of the source of `modules`, a package counting as all of its modules:
+    it changes with the code that derives the values."""
+    digest = hashlib.blake2b(digest_size=8)
+    for module in modules:
+        if hasattr(module, "__path__"):  # a package: every module in it, in a stable order
+            for folder in module.__path__:
+                for path in sorted(Path(folder).rglob("*.py")):
+                    digest.update(path.read_bytes())
+        else:
+            digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
+
+
+class DerivedCache(Generic[In, Out]):
+    def __init__(self, path: Path, namespace: str) -> None:
+        self._namespace = namespace
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS derived (key BLOB PRIMARY KEY, value BLOB)")
+        self.hits = 0
+        self.misses = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> DerivedCache[In, Out]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def map(self, items: Sequence[In], derive: Callable[[In], Out]) -> list[Out | Exception]:
+        """`derive(item)` for each item, from the cache when it has it. An item `derive` raises
+        on gives its exception in its place (not cached: it is tried again next time)."""
+        keys = [self._key(item) for item in items]
+        found: dict[bytes, Out] = {}
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            marks = ",".join("?" * len(batch))
+            for key, value in self._db.execute(
+                f"SELECT key, value FROM derived WHERE key IN ({marks})", batch
+            ):
+                found[key] = pickle.loads(value)  # our own file, written below
+        out: list[Out | Exception] = []
+        fresh = []
+        for key, item in zip(keys, items, strict=True):
+            if key in found:
+                self.hits += 1
+                out.append(found[key])
+                continue
+            self.misses += 1
+            try:
+                value = found[key] = derive(item)
+            except Exception as exc:  # noqa: BLE001 - the caller reports it per item
+                out.append(exc)
+                continue
+            fresh.append((key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+            out.append(value)
+        self._db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)", fresh)
+        self._db.commit()
+        return out
+
+    def _key(self, item: In) -> bytes:
+        text = f"{self._namespace}\x00{item!r}"
+        return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+@dataclass
+class Understood:
+    postings: list[Posting] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (posting id, reason)
+    cached: int = 0  # postings taken from the cache instead of parsed again
+
+
+def understand_all(raws: Iterable[RawPosting], cache: Path | None = None) -> Understood:
+    """Every record understood or skipped with its reason. With a `cache` file, records seen
+    before (same content, same code) are not parsed again."""
+    raws = list(raws)
+    hits = 0
+    if cache is None:
+        done: list[Posting | Exception] = []
+        for raw in raws:
+            try:
+                done.append(understand_posting(raw))
+            except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
+                done.append(exc)
+    else:
+        namespace = f"understood|{code_version(ingest_package, models)}"
+        with DerivedCache[RawPosting, Posting](cache, namespace) as cached:
+            done = cached.map(raws, understand_posting)
+            hits = cached.hits
+    result = Understood(cached=hits)
+    for raw, posting in zip(raws, done, strict=True):
+        if isinstance(posting, Exception):
+            result.skipped.append((raw.id, f"{type(posting).__name__}: {posting}"))
+        else:
+            result.postings.append(posting)
+    return result
+
+
+def cached_chunks(
+    path: Path,
+    postings: Sequence[Posting],
+    model: str,
+    chunk_tokens: int,
+    chunk: Callable[[Posting], list[Chunk]],
+) -> list[list[Chunk]]:
+    """Each posting's chunks, from the cache at `path` or from `chunk` (then stored). A
+    posting's chunks depend only on the posting, the token limit, the tokenizer (the model)
+    and the chunking code, which the key covers."""
+    namespace = f"chunks|{model}|{chunk_tokens}|{code_version(chunking, models)}"
+    with DerivedCache[Posting, list[Chunk]](path, namespace) as cache:
+        out = cache.map(postings, chunk)
+    chunks: list[list[Chunk]] = []
+    for value in out:
+        if isinstance(value, Exception):
+            raise value  # chunking an understood posting does not fail; if it does, say so
+        chunks.append(value)
+    return chunks

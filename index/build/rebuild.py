@@ -1,0 +1,282 @@
+"""The offline rebuild, one pipeline: read → understand → chunk → embed → write → verify → switch.
+
+Everything is written into a temporary directory, flushed, opened and verified, then renamed
+into place, and only then does `current` switch (one rename). A crash at any point before the
+switch leaves the previous build serving; a lock keeps two rebuilds from racing. The CLI, the
+benchmarks and the Ray engine all run this one pipeline.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.build.caches import (
+    CHUNK_CACHE_FILE,
+    UNDERSTOOD_CACHE_FILE,
+    Understood,
+    cached_chunks,
+    understand_all,
+)
+from index.build.chunking import chunk_posting
+from index.embedding.base import Embedder
+from index.embedding.cache import CACHE_FILE, CacheStats, EmbeddingCache
+from index.errors import BuildError
+from index.ingest.boilerplate import find_boilerplate
+from index.ingest.readers import ReadResult, read_postings
+from index.models import Posting, Vectors
+from index.settings import Settings
+from index.storage.catalog import CATALOG_FILE
+from index.storage.catalog_write import write_catalog
+from index.storage.layout import (
+    TMP_PREFIX,
+    builds_dir,
+    fsync_tree,
+    new_build_id,
+    prune_builds,
+    remove_stale_temporaries,
+    switch_current,
+)
+from index.storage.loaded import open_build
+from index.storage.manifest import InputFile, Manifest, write_manifest
+from index.storage.vectors import ANN_MIN_CHUNKS, DEFAULT_NPROBE, choose_index_type, write_store
+from index.timing import StageTimer
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build is made. `chunk_tokens` caps a chunk below the model's own limit: the model
+    was trained on short inputs, and a long chunk dilutes the one paragraph a seeker's words
+    match. `index_type` "auto" is exact ("flat") below `ann_min_chunks`, IVF-SQ8 from there on."""
+
+    batch_size: int = 32
+    chunk_tokens: int = 128
+    keep_builds: int = 2
+    index_type: str = "auto"
+    ann_min_chunks: int = ANN_MIN_CHUNKS
+    nprobe: int = DEFAULT_NPROBE
+    progress: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **changes: object) -> BuildOptions:
+        options = cls(
+            batch_size=settings.batch_size,
+            chunk_tokens=settings.chunk_tokens,
+            keep_builds=settings.keep_builds,
+            index_type=settings.index_type,
+            ann_min_chunks=settings.ann_min_chunks,
+            nprobe=settings.ivf_nprobe,
+        )
+        return cls(**{**asdict(options), **changes})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    manifest: Manifest
+    directory: Path
+    seconds: float
+    embed_seconds: float  # the embedding step: cache look-ups plus the model
+    cache: CacheStats
+    encode_seconds: float = 0.0  # inside the model's embed_documents alone
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per build step
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.manifest.chunks / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """A whole rebuild: what was read, understood and skipped, and the build made of it."""
+
+    read: ReadResult
+    understood: Understood
+    build: BuildReport
+    seconds: float
+
+    @property
+    def skipped(self) -> list[tuple[str, str, str]]:
+        """(file, where, reason) of every record left out, reading and understanding alike."""
+        out = [(s.file, s.where, s.reason) for s in self.read.skipped]
+        return out + [("", f"id {pid}", reason) for pid, reason in self.understood.skipped]
+
+
+def rebuild(
+    paths: Sequence[Path], root: Path, embedder: Embedder, options: BuildOptions = BuildOptions()
+) -> RebuildReport:
+    """Read the posting files and build a new current index from them under `root`."""
+    timer = StageTimer()
+    read = read_postings(paths)
+    return rebuild_records(read, root, embedder, options, describe_inputs(paths), timer)
+
+
+def rebuild_records(
+    read: ReadResult,
+    root: Path,
+    embedder: Embedder,
+    options: BuildOptions = BuildOptions(),
+    inputs: Sequence[InputFile] = (),
+    timer: StageTimer | None = None,
+) -> RebuildReport:
+    """`rebuild` from records already read (a benchmark edits them in between)."""
+    timer = timer or StageTimer()
+    root.mkdir(parents=True, exist_ok=True)
+    with timer.stage("understand"):
+        understood = understand_all(read.postings, cache=root / UNDERSTOOD_CACHE_FILE)
+    skipped = len(read.skipped) + len(understood.skipped)
+    build = build_index(
+        understood.postings, embedder, root, inputs=inputs, skipped=skipped, **asdict(options)
+    )
+    return RebuildReport(read, understood, build, timer.elapsed())
+
+
+def describe_inputs(paths: Sequence[Path]) -> list[InputFile]:
+    """Checksums of the input files, so a manifest says exactly what it was built from."""
+    described = []
+    for path in paths:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        described.append(InputFile(str(path), digest.hexdigest(), path.stat().st_size))
+    return described
+
+
+def build_index(
+    postings: Sequence[Posting],
+    embedder: Embedder,
+    root: Path,
+    *,
+    inputs: Sequence[InputFile] = (),
+    skipped: int = 0,
+    batch_size: int = 32,
+    chunk_tokens: int = 128,
+    keep_builds: int = 2,
+    progress: bool = False,
+    index_type: str = "auto",
+    ann_min_chunks: int = ANN_MIN_CHUNKS,
+    nprobe: int = DEFAULT_NPROBE,
+) -> BuildReport:
+    """Build a new index from understood postings and make it current (see BuildOptions)."""
+    if not postings:
+        raise BuildError("no postings to index: every record was skipped or the inputs were empty")
+    timer = StageTimer()
+    root.mkdir(parents=True, exist_ok=True)
+    builds_dir(root).mkdir(exist_ok=True)
+    with _build_lock(root):
+        remove_stale_temporaries(root)
+        build_id = new_build_id()
+        staging = builds_dir(root) / f"{TMP_PREFIX}{build_id}"
+        staging.mkdir()
+        chunk_limit = min(chunk_tokens, embedder.max_tokens)
+        with timer.stage("chunk"):
+            chunks = cached_chunks(
+                root / CHUNK_CACHE_FILE,
+                postings,
+                embedder.name,
+                chunk_limit,
+                lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit),
+            )
+        with timer.stage("embed"):
+            embedded = _embed(
+                root, embedder, [c.text for group in chunks for c in group], batch_size, progress
+            )
+        with timer.stage("catalog"):
+            write_catalog(staging / CATALOG_FILE, postings, chunks, find_boilerplate(postings))
+        with timer.stage("store"):
+            index_type = choose_index_type(index_type, len(embedded.vectors), ann_min_chunks)
+            index_params = write_store(staging, embedded.vectors, index_type)
+            if index_type != "flat":
+                index_params["nprobe"] = nprobe
+        manifest = Manifest(
+            build_id=build_id,
+            model=embedder.name,
+            backend=embedder.backend,
+            dimension=embedder.dimension,
+            max_tokens=embedder.max_tokens,
+            chunk_tokens=chunk_limit,
+            postings=len(postings),
+            chunks=len(embedded.vectors),
+            index_type=index_type,
+            index_params=index_params,
+            sections=sum(len(p.sections) for p in postings),
+            skipped=skipped,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            inputs=list(inputs),
+        )
+        with timer.stage("verify_switch"):
+            final = _publish(root, staging, build_id, manifest, embedder, keep_builds)
+    return BuildReport(
+        manifest,
+        final,
+        timer.elapsed(),
+        timer.seconds["embed"],
+        embedded.cache,
+        embedded.encode_seconds,
+        timer.rounded_seconds(),
+    )
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    vectors: Vectors
+    cache: CacheStats
+    encode_seconds: float  # inside the model alone
+
+
+def _embed(
+    root: Path, embedder: Embedder, texts: list[str], batch_size: int, progress: bool
+) -> _Embedded:
+    """Every chunk's vector, from the embedding cache or the model (then cached)."""
+    model_timer = StageTimer()
+
+    def encode(missing: list[str]) -> Vectors:
+        with model_timer.stage("model"):
+            return embedder.embed_documents(missing, batch_size=batch_size, progress=progress)
+
+    cache = EmbeddingCache(
+        root / CACHE_FILE, f"{embedder.name}|{embedder.backend}", embedder.dimension
+    )
+    try:
+        vectors, stats = cache.embed(texts, encode)
+    finally:
+        cache.close()
+    return _Embedded(vectors, stats, model_timer.seconds.get("model", 0.0))
+
+
+def _publish(
+    root: Path,
+    staging: Path,
+    build_id: str,
+    manifest: Manifest,
+    embedder: Embedder,
+    keep_builds: int,
+) -> Path:
+    """Write the manifest, flush, verify by opening, move into place, switch `current`."""
+    write_manifest(staging, manifest)
+    fsync_tree(staging)
+    open_build(staging, embedder.name, embedder.backend)  # verify before anyone can see it
+    final = builds_dir(root) / build_id
+    os.rename(staging, final)
+    switch_current(root, final)
+    prune_builds(root, keep_builds)
+    return final
+
+
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    with open(root / ".build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another rebuild is running on {root}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

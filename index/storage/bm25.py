@@ -1,0 +1,302 @@
+"""BM25 over postings: an FTS5 table for tokens and phrases, and a term index scored in numpy.
+
+One FTS5 row per posting (rowid = pid) with three columns weighted differently: the title, what
+the job is (role, requirements, team...), and company context (about us, benefits, legal).
+Company boilerplate lines are left out entirely, so a query that matches a company's About-us
+paragraph does not bring up every posting of that company.
+
+FTS5 ranks `"a" OR "b"` by summing, per phrase, idf · f·(k1+1) / (f + k1·(1 − b + b·D/avgdl)),
+where f is the phrase's column-weighted count in the row and D the row's length in tokens. The
+sum splits by phrase, so each phrase is scored on its own and added:
+- a one-token phrase (nearly every query word) from the term index stored at build time: for
+  each token, the postings holding it and its count per column, read from FTS5's `fts5vocab`,
+  so tokens are exactly FTS5's (porter stemming, diacritics folded);
+- a longer phrase ("node.js" is "node js") by FTS5 itself, `bm25()` over that phrase alone.
+A query word becomes tokens through FTS5's tokenizer too (an in-memory table), so the two sides
+never disagree on stemming, and the scores equal SQLite's `bm25()`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from index.ingest.boilerplate import strip_boilerplate
+from index.models import Posting, SectionKind
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+COLUMNS = 3  # title, job, context: the order of the FTS5 table's columns
+K1, B = 1.2, 0.75  # FTS5's bm25() constants
+INSERT_BATCH = 2048  # tokens written at a time
+
+CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
+COLUMN_WEIGHTS = (3.0, 1.0, 0.2)  # title, job, context
+MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
+
+KEYWORD_TABLE = "posting_text"
+KEYWORD_SCHEMA = f"""
+CREATE VIRTUAL TABLE {KEYWORD_TABLE} USING fts5(
+    title, job, context,
+    tokenize = '{TOKENIZER}'
+);
+"""
+
+_TERM = re.compile(r"[^\W_]+(?:[+#]+|(?:\.[^\W_]+)+)?", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each etc few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    like looking me more most my myself no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them then there these they
+    this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours want wants work working job jobs role roles position
+    positions someone somewhere company""".split()
+)
+
+
+def keyword_row(posting: Posting, boilerplate: set[str]) -> tuple[str, str, str]:
+    """(title, job text, context text) of a posting, boilerplate removed."""
+    job: list[str] = []
+    context: list[str] = []
+    for section in posting.sections:
+        text = strip_boilerplate(section.text, boilerplate)
+        if not text.strip():
+            continue
+        target = context if section.kind in CONTEXT_KINDS else job
+        target.append(f"{section.heading}\n{text}" if section.heading else text)
+    return posting.title, "\n\n".join(job), "\n\n".join(context)
+
+
+def content_words(text: str) -> list[str]:
+    """Every content word of a query in order, repeats included (stopwords dropped)."""
+    return [
+        term
+        for term in (m.group(0) for m in _TERM.finditer(text.casefold()))
+        if term not in STOPWORDS and (len(term) >= 2 or term.isdigit())
+    ]
+
+
+def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
+    """Distinct content words in order of appearance. Past `limit` (a pasted résumé), the ones
+    the text repeats most are kept: what a résumé says again and again is what it is about."""
+    words = content_words(text)
+    distinct = list(dict.fromkeys(words))
+    if len(distinct) <= limit:
+        return distinct
+    counts = Counter(words)
+    kept = set(sorted(distinct, key=lambda t: (-counts[t], distinct.index(t)))[:limit])
+    return [t for t in distinct if t in kept]
+
+
+def query_phrases(text: str, limit: int = 16) -> list[str]:
+    """Adjacent pairs of content words ("engineering manager", "design system"): as FTS5
+    phrases they reward postings that use the seeker's words together, the way a phrase
+    boost does, and a rare pair carries a high IDF of its own."""
+    words = [m.group(0) for m in _TERM.finditer(text.casefold())]
+    phrases: list[str] = []
+    for first, second in zip(words, words[1:], strict=False):
+        if first in STOPWORDS or second in STOPWORDS or len(first) < 2 or len(second) < 2:
+            continue
+        phrase = f"{first} {second}"
+        if phrase not in phrases:
+            phrases.append(phrase)
+        if len(phrases) == limit:
+            break
+    return phrases
+
+
+def fts_query(terms: Sequence[str]) -> str:
+    """An FTS5 MATCH expression that ORs the terms, each quoted: user text is never syntax."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def keyword_search(
+    db: sqlite3.Connection,
+    term_index: TermIndex,
+    terms: Sequence[str],
+    limit: int,
+    allowed: npt.NDArray[np.int64] | None = None,
+    weights: tuple[float, float, float] = COLUMN_WEIGHTS,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Best postings by BM25 (higher is better, ties by pid), among `allowed` pids when given:
+    exact, since the filter applies before the limit. Every row is scored in numpy, then the
+    best `limit` kept by a partial sort (ties at the cut and in the order by pid)."""
+    if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    scores, matched = term_index.scores(
+        db, terms, weights, lambda phrase: fts5_bm25(db, [phrase], weights)
+    )
+    if allowed is not None:
+        keep = np.zeros_like(matched)
+        keep[allowed] = True
+        matched &= keep
+    pids = np.flatnonzero(matched).astype(np.int64)
+    found = scores[pids]
+    if len(pids) > limit:
+        cut = np.partition(-found, limit - 1)[limit - 1]
+        inside = -found <= cut
+        pids, found = pids[inside], found[inside]
+    order = np.lexsort((pids, -found))[:limit]
+    return pids[order], found[order].astype(np.float32)
+
+
+def fts5_bm25(
+    db: sqlite3.Connection,
+    terms: Sequence[str],
+    weights: tuple[float, float, float],
+    allowed: npt.NDArray[np.int64] | None = None,
+    limit: int | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """FTS5's own BM25 of the rows matching any of `terms` (among `allowed`), the best `limit`
+    of them best first, or all of them in no order: how a phrase of several tokens is scored,
+    and the reference the term index is tested against."""
+    columns = ", ".join(str(float(w)) for w in weights)
+    sql = (
+        f"SELECT rowid, -bm25({KEYWORD_TABLE}, {columns}) AS score FROM {KEYWORD_TABLE} "
+        f"WHERE {KEYWORD_TABLE} MATCH ?"
+    )
+    params: list[object] = [fts_query(terms)]
+    if allowed is not None:
+        # "+rowid" keeps the planner from driving FTS5 by rowid (one MATCH per allowed id).
+        sql += " AND +rowid IN (SELECT value FROM json_each(?))"
+        params.append("[" + ",".join(str(int(p)) for p in allowed) + "]")
+    if limit is not None:
+        sql += " ORDER BY score DESC, rowid LIMIT ?"
+        params.append(limit)
+    rows = db.execute(sql, params).fetchall()
+    pids = np.array([r[0] for r in rows], dtype=np.int64)
+    return pids, np.array([r[1] for r in rows], dtype=np.float64)
+
+
+TERM_INDEX_SCHEMA = """
+CREATE TABLE term_postings (token TEXT PRIMARY KEY, pids BLOB NOT NULL, counts BLOB NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE term_stats (rows INTEGER NOT NULL, row_tokens BLOB NOT NULL);
+"""
+
+
+def write_term_index(db: sqlite3.Connection, table: str, rows: int) -> None:
+    """Store, per token of the FTS5 `table`, its postings (pid order) with a count per column,
+    and each row's length in tokens. `rows` is the table's row count (empty rows included).
+    Streamed token by token, so memory stays bounded however large the corpus."""
+    db.executescript(TERM_INDEX_SCHEMA)
+    db.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {table}, instance)")
+    grouped = db.execute(
+        "SELECT term, doc, sum(col = 'title'), sum(col = 'job'), sum(col = 'context') "
+        "FROM temp.vocab GROUP BY term, doc ORDER BY term, doc"
+    )
+    row_tokens = np.zeros(rows, dtype=np.int64)
+    out: list[tuple[str, bytes, bytes]] = []
+
+    def flush(token: str, docs: list[int], counts: list[tuple[int, int, int]]) -> None:
+        pids = np.array(docs, dtype=np.int64)
+        per_column = np.array(counts, dtype=np.int64)
+        row_tokens[pids] += per_column.sum(axis=1)  # a token's pids are distinct
+        packed = np.minimum(per_column, np.iinfo(np.uint16).max).astype(np.uint16)
+        out.append((token, pids.astype(np.int32).tobytes(), packed.tobytes()))
+        if len(out) >= INSERT_BATCH:  # bounded memory however large the corpus
+            db.executemany("INSERT INTO term_postings VALUES (?, ?, ?)", out)
+            out.clear()
+
+    token: str | None = None
+    docs: list[int] = []
+    counts: list[tuple[int, int, int]] = []
+    for term, doc, title, job, context in grouped:
+        if term != token:
+            if token is not None:
+                flush(token, docs, counts)
+            token, docs, counts = term, [], []
+        docs.append(doc)
+        counts.append((title, job, context))
+    if token is not None:
+        flush(token, docs, counts)
+    db.execute("DROP TABLE temp.vocab")
+    db.executemany("INSERT INTO term_postings VALUES (?, ?, ?)", out)
+    db.execute(
+        "INSERT INTO term_stats VALUES (?, ?)", (rows, row_tokens.astype(np.int32).tobytes())
+    )
+
+
+class TermIndex:
+    """BM25 over the stored postings (see the module docstring). Row lengths and the average
+    are loaded once; a token's postings are read when a query uses it."""
+
+    def __init__(self, rows: int, row_tokens: npt.NDArray[np.int32]) -> None:
+        self.rows = rows
+        self.row_tokens = row_tokens.astype(np.float64)
+        self.average = float(row_tokens.sum()) / rows if rows else 0.0
+
+    @classmethod
+    def load(cls, db: sqlite3.Connection) -> TermIndex:
+        row = db.execute("SELECT rows, row_tokens FROM term_stats").fetchone()
+        return cls(int(row[0]), np.frombuffer(row[1], dtype=np.int32))
+
+    def scores(
+        self,
+        db: sqlite3.Connection,
+        phrases: Sequence[str],
+        weights: tuple[float, float, float],
+        phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """Every row's BM25 for the phrases ORed, and which rows matched at all. A phrase of
+        several tokens is scored by `phrase_scores` (FTS5 itself: it knows their positions)."""
+        total = np.zeros(self.rows, dtype=np.float64)
+        matched = np.zeros(self.rows, dtype=bool)
+        weight = np.array(weights, dtype=np.float64)
+        for phrase in phrases:
+            tokens = tokens_of(phrase)
+            if len(tokens) == 1:
+                pids, part = self._token_scores(db, tokens[0], weight)
+            elif tokens:
+                pids, part = phrase_scores(phrase)
+            else:
+                continue
+            total[pids] += part
+            matched[pids] = True
+        return total, matched
+
+    def _token_scores(
+        self, db: sqlite3.Connection, token: str, weight: npt.NDArray[np.float64]
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        found = db.execute(
+            "SELECT pids, counts FROM term_postings WHERE token = ?", (token,)
+        ).fetchone()
+        if found is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        pids = np.frombuffer(found[0], dtype=np.int32).astype(np.int64)
+        counts = np.frombuffer(found[1], dtype=np.uint16).reshape(-1, COLUMNS)
+        freq = counts @ weight
+        idf = math.log((self.rows - len(pids) + 0.5) / (len(pids) + 0.5))
+        idf = idf if idf > 0 else 1e-6
+        length = self.row_tokens[pids]
+        part = idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
+        return pids, part
+
+
+_local = threading.local()
+
+
+@lru_cache(maxsize=65536)
+def tokens_of(text: str) -> tuple[str, ...]:
+    """The tokens FTS5 makes of `text` (as it does of a quoted phrase in a MATCH)."""
+    db: sqlite3.Connection | None = getattr(_local, "db", None)
+    if db is None:
+        db = sqlite3.connect(":memory:")
+        db.execute(f"CREATE VIRTUAL TABLE scratch USING fts5(text, tokenize = '{TOKENIZER}')")
+        db.execute("CREATE VIRTUAL TABLE scratch_vocab USING fts5vocab(scratch, instance)")
+        _local.db = db
+    db.execute("INSERT INTO scratch(rowid, text) VALUES (1, ?)", (text,))
+    try:
+        return tuple(t for (t,) in db.execute("SELECT term FROM scratch_vocab ORDER BY offset"))
+    finally:
+        db.execute("DELETE FROM scratch")
