@@ -1,5 +1,7 @@
 """Exception → HTTP status, one body shape everywhere: {"detail": "...", "took_ms": ...}.
 
+The errors raised on purpose (the JobSearchError tree) are answered by one table, ERROR_TABLE,
+so a new kind of error is a new row (tests/api/test_errors.py fails until it has one).
 Validation errors name the field ("limit: must be at most 100"). Nothing a caller sends may
 produce a 500; an unexpected error is logged with its traceback and answered generically.
 """
@@ -7,6 +9,7 @@ produce a 500; an unexpected error is logged with its traceback and answered gen
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,10 +18,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.timing import took_ms
-from index.errors import IndexMismatchError, IndexNotFoundError, InvalidIndexError, JobSearchError
+from index.errors import (
+    BuildError,
+    ConfigError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    InputFormatError,
+    InvalidIndexError,
+    JobSearchError,
+    MissingDependencyError,
+    UnknownModelError,
+)
 from search.errors import InvalidFilterError, PostingNotFoundError
 
 log = logging.getLogger("jobsearch.api")
+
+INTERNAL_ERROR = "internal error"
+UNAVAILABLE = "index not available: "
 
 
 class FieldError(JobSearchError):
@@ -27,6 +43,41 @@ class FieldError(JobSearchError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class ErrorRule(NamedTuple):
+    """One row of the error table: the status an error kind gets and what its detail says."""
+
+    exception: type[JobSearchError]
+    status: int
+    prefix: str  # the detail starts with this
+    public: bool = True  # False: the message (paths, settings) goes to the log, not the caller
+
+
+ERROR_TABLE: tuple[ErrorRule, ...] = (
+    # The caller can fix these: the message names the field or the id.
+    ErrorRule(FieldError, 422, ""),
+    ErrorRule(InvalidFilterError, 422, ""),
+    ErrorRule(PostingNotFoundError, 404, ""),
+    # No index to serve until one is built or fixed; the message says how.
+    ErrorRule(IndexNotFoundError, 503, UNAVAILABLE),
+    ErrorRule(IndexMismatchError, 503, UNAVAILABLE),
+    ErrorRule(InvalidIndexError, 503, UNAVAILABLE),
+    # Raised by building and start-up, not by answering a request: met here, they are this
+    # server's fault, for the operator's log with the traceback.
+    ErrorRule(InputFormatError, 500, INTERNAL_ERROR, public=False),
+    ErrorRule(UnknownModelError, 500, INTERNAL_ERROR, public=False),
+    ErrorRule(ConfigError, 500, INTERNAL_ERROR, public=False),
+    ErrorRule(BuildError, 500, INTERNAL_ERROR, public=False),
+    ErrorRule(MissingDependencyError, 500, INTERNAL_ERROR, public=False),
+)
+_RULES: dict[type[BaseException], ErrorRule] = {rule.exception: rule for rule in ERROR_TABLE}
+
+
+def rule_for(exc: BaseException) -> ErrorRule | None:
+    """The row of the most specific class `exc` is an instance of, whatever the table's order
+    (a subclass of a listed error is answered like it); None for an unlisted kind."""
+    return next((_RULES[cls] for cls in type(exc).__mro__ if cls in _RULES), None)
 
 
 def error_response(
@@ -51,14 +102,13 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, FieldError | InvalidFilterError):
-        return error_response(request, 422, str(exc))
-    if isinstance(exc, PostingNotFoundError):
-        return error_response(request, 404, str(exc))
-    if isinstance(exc, IndexNotFoundError | IndexMismatchError | InvalidIndexError):
-        return error_response(request, 503, f"index not available: {exc}")
-    log.exception("unexpected error", exc_info=exc)
-    return error_response(request, 500, "internal error")
+    rule = rule_for(exc)
+    if rule is None:
+        return await _unexpected(request, exc)
+    if not rule.public:
+        log.exception("%s while answering a request", type(exc).__name__, exc_info=exc)
+        return error_response(request, rule.status, rule.prefix)
+    return error_response(request, rule.status, f"{rule.prefix}{exc}")
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
@@ -81,7 +131,7 @@ def _allowed_methods(request: Request) -> list[str]:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
-    return error_response(request, 500, "internal error")
+    return error_response(request, 500, INTERNAL_ERROR)
 
 
 def register_error_handlers(app: FastAPI) -> None:

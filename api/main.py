@@ -8,12 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import observe
 from api.bodylimit import BodyLimit
 from api.errors import register_error_handlers
 from api.observe import record_request
 from api.ratelimit import TokenBuckets, rate_limiter
-from api.routes import admin, health, postings, search
+from api.routes import admin, health, metrics, postings, search
 from api.routes.page import mount_page
 from api.state import AppState, IndexWatcher
 from api.timing import start_clock
@@ -65,7 +64,7 @@ def create_app(
         buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
         limited = [Depends(rate_limiter(buckets))]
     app.include_router(health.router)
-    app.include_router(observe.router)
+    app.include_router(metrics.router)
     app.include_router(admin.router, dependencies=limited)
     mount_page(app)
     app.include_router(search.router, dependencies=limited)

@@ -2,7 +2,9 @@
 
 Request counts and latency histograms per route template (not raw path, so ids don't explode
 the label space) and status, per search stage, the share of searches that found nothing, and
-the version of the index being served.
+the version of the index being served. Collection only: requests are recorded by the
+middleware in api/observe.py, searches by the search routes, and GET /metrics
+(api/routes/metrics.py) serves render().
 """
 
 from __future__ import annotations

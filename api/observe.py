@@ -1,17 +1,13 @@
-"""Request metrics middleware and the /metrics route."""
+"""Request metrics middleware: every response counted and timed under its route template.
+
+The counters live in api/metrics.py and are served by api/routes/metrics.py."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
-
-from api.deps import StateDep
-
-router = APIRouter(tags=["health"])
-PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+from fastapi import Request, Response
 
 
 async def record_request(
@@ -33,9 +29,3 @@ async def record_request(
 def route_template(request: Request) -> str:
     """The route's path template, never the raw path (ids would explode the label space)."""
     return getattr(request.scope.get("route"), "path", None) or "unmatched"
-
-
-@router.get("/metrics", response_class=PlainTextResponse)
-def metrics(state: StateDep) -> PlainTextResponse:
-    """Prometheus text format."""
-    return PlainTextResponse(state.metrics.render(), media_type=PROMETHEUS_TEXT)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from api.errors import FieldError
+from api.schemas import FilterParams
 from index.settings import Settings
 from search.filters import Filters
 from search.service import SearchRequest
@@ -13,13 +12,13 @@ from search.service import SearchRequest
 def search_request(
     settings: Settings,
     q: str,
-    team: Sequence[str],
-    location: Sequence[str],
-    language: Sequence[str],
-    limit: int,
-    offset: int,
+    params: FilterParams,
     diversify_team: int = 0,
+    spellcheck: bool = True,
 ) -> SearchRequest:
+    """The service's request, once every parameter is within the limits (GET, POST, similar)."""
+    team, location, language, level = params.team, params.location, params.language, params.level
+    limit, offset = params.limit, params.offset
     if len(q) > settings.max_query_chars:
         raise FieldError("q", f"at most {settings.max_query_chars} characters (got {len(q)})")
     if not 1 <= limit <= settings.max_limit:
@@ -36,7 +35,8 @@ def search_request(
             f"must be a multiple of limit ({limit}) with diversify_team, which works on whole "
             f"pages (got {offset})",
         )
-    for name, values in (("team", team), ("location", location), ("language", language)):
+    fields = (("team", team), ("location", location), ("language", language), ("level", level))
+    for name, values in fields:
         if len(values) > settings.max_filter_values:
             raise FieldError(
                 name, f"at most {settings.max_filter_values} values (got {len(values)})"
@@ -44,7 +44,7 @@ def search_request(
         for value in values:
             if len(value) > 200:
                 raise FieldError(name, "a filter value is at most 200 characters")
-    filters = Filters(tuple(team), tuple(location), tuple(language))
+    filters = Filters(tuple(team), tuple(location), tuple(language), tuple(level))
     return SearchRequest(
         query=q.replace("\x00", " "),
         filters=filters,
@@ -52,4 +52,5 @@ def search_request(
         offset=offset,
         facets=True,
         per_team=diversify_team,
+        spellcheck=spellcheck,
     )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from index.storage.catalog import PostingSummary
 from search.facets import FacetCount
-from search.service import PostingDetail, SearchHit
+from search.service import PostingDetail, SearchHit, SearchResult
 
 
 class LocationPublic(BaseModel):
@@ -28,7 +28,10 @@ class ScoreParts(BaseModel):
     )
 
 
-class SearchHitPublic(BaseModel):
+class PostingPublic(BaseModel):
+    """What a search hit and the posting response both say about a posting, declared once so
+    the two cannot drift. Pydantic emits a base's fields first: they lead both bodies."""
+
     id: str
     title: str
     company: str
@@ -39,6 +42,39 @@ class SearchHitPublic(BaseModel):
     languages: list[str]
     url: str | None
     updated_at: str | None
+    level: str = Field(
+        "mid",
+        description="seniority: intern, entry, mid, senior, staff, manager or director "
+        "(from the title, or the text where it says so; mid when neither does)",
+    )
+
+    @staticmethod
+    def summary_fields(posting: PostingSummary) -> dict[str, Any]:
+        """The base fields of a posting, for a subclass to construct with its own."""
+        loc = posting.location
+        return {
+            "id": posting.id,
+            "title": posting.title,
+            "company": posting.company,
+            "team": posting.team,
+            "location": loc.raw,
+            "remote": loc.workplace.value == "remote",
+            "locations": LocationPublic(
+                raw=loc.raw,
+                countries=list(loc.countries),
+                cities=list(loc.cities),
+                regions=list(loc.regions),
+                workplace=loc.workplace.value,
+                worldwide=loc.worldwide,
+            ),
+            "languages": list(posting.languages),
+            "url": posting.url,
+            "updated_at": posting.updated_at,
+            "level": posting.level.value,
+        }
+
+
+class SearchHitPublic(PostingPublic):
     score: float | None = Field(
         description="the score results are ordered by; null when listing without q"
     )
@@ -62,7 +98,7 @@ class SearchHitPublic(BaseModel):
     @classmethod
     def from_hit(cls, hit: SearchHit) -> SearchHitPublic:
         return cls(
-            **_summary_fields(hit.posting),
+            **cls.summary_fields(hit.posting),
             score=None if hit.score is None else round(hit.score, 6),
             section=hit.section,
             section_kind=None if hit.section_kind is None else hit.section_kind.value,
@@ -78,6 +114,23 @@ class SearchHitPublic(BaseModel):
         )
 
 
+class FilterParams(BaseModel):
+    """The filters and page that GET /v1/search and GET /v1/postings/{id}/similar both take,
+    declared once so the two routes cannot drift; api/params.py checks them against the limits.
+    A query-parameter model: its fields are the query parameters, in this order."""
+
+    team: list[str] = Field([], description="repeatable; OR within the field")
+    location: list[str] = Field([], description="country, city or 'remote'; repeatable")
+    language: list[str] = Field([], description="programming language; repeatable")
+    level: list[str] = Field(
+        [], description="intern, entry, mid, senior, staff, manager, director; repeatable"
+    )
+    limit: int = 10
+    offset: int = 0
+
+
+# Its own fields rather than a FilterParams subclass: a subclass lists its base's fields first,
+# and the body's schema keeps `q` first. filter_params() hands the shared part on.
 class SearchBody(BaseModel):
     """POST /v1/search: the same parameters as GET, where `q` may be a long description."""
 
@@ -85,9 +138,21 @@ class SearchBody(BaseModel):
     team: list[str] = []
     location: list[str] = []
     language: list[str] = []
+    level: list[str] = []
     limit: int = 10
     offset: int = 0
     diversify_team: int = 0
+    spellcheck: bool = True
+
+    def filter_params(self) -> FilterParams:
+        return FilterParams(
+            team=self.team,
+            location=self.location,
+            language=self.language,
+            level=self.level,
+            limit=self.limit,
+            offset=self.offset,
+        )
 
 
 class FacetValue(BaseModel):
@@ -102,6 +167,7 @@ class FacetGroups(BaseModel):
     team: list[FacetValue]
     location: list[FacetValue]
     language: list[FacetValue]
+    level: list[FacetValue] = []
 
     @classmethod
     def from_counts(cls, counts: Mapping[str, list[FacetCount]]) -> FacetGroups:
@@ -133,9 +199,43 @@ class SearchResponse(BaseModel):
         "understood as location filter values: postings there rank higher (not a filter; "
         "an explicit location filter replaces it)",
     )
+    query_level: str | None = Field(
+        None,
+        description="the seniority q asked for in its own words ('entry' for 'graduate data "
+        "scientist'): postings at that level rank first and clearly wrong levels after every "
+        "other match (an explicit level filter replaces it)",
+    )
+    corrected_query: str | None = Field(
+        None,
+        description="q as searched when misspelled words were corrected ('python developer' "
+        "for 'pyhton develper'); send spellcheck=false to search the words as typed",
+    )
     facets: FacetGroups | None = None
     stages_ms: dict[str, float]
     took_ms: float
+
+    @classmethod
+    def from_result(
+        cls, result: SearchResult, limit: int, offset: int, took_ms: float
+    ) -> SearchResponse:
+        """The one place a service result becomes the public body: /v1/search (GET and POST),
+        /similar and the CLI's --json all answer through it."""
+        return cls(
+            results=[SearchHitPublic.from_hit(hit) for hit in result.hits],
+            total=result.total,
+            exhaustive=result.exhaustive,
+            limit=limit,
+            offset=offset,
+            index_version=result.index_version,
+            query_parts=result.query_parts,
+            keyword_terms_dropped=result.keyword_terms_dropped,
+            query_location=list(result.query_location),
+            query_level=result.query_level,
+            corrected_query=result.corrected_query,
+            facets=None if result.facets is None else FacetGroups.from_counts(result.facets),
+            stages_ms=result.stages_ms,
+            took_ms=took_ms,
+        )
 
 
 class SectionPublic(BaseModel):
@@ -144,17 +244,7 @@ class SectionPublic(BaseModel):
     text: str
 
 
-class PostingResponse(BaseModel):
-    id: str
-    title: str
-    company: str
-    team: str | None
-    location: str
-    remote: bool
-    locations: LocationPublic
-    languages: list[str]
-    url: str | None
-    updated_at: str | None
+class PostingResponse(PostingPublic):
     sections: list[SectionPublic]
     took_ms: float
 
@@ -164,7 +254,7 @@ class PostingResponse(BaseModel):
             SectionPublic(heading=s.heading, kind=s.kind.value, text=s.text)
             for s in detail.sections
         ]
-        return cls(**_summary_fields(detail.posting), sections=sections, took_ms=took_ms)
+        return cls(**cls.summary_fields(detail.posting), sections=sections, took_ms=took_ms)
 
 
 class FacetsResponse(FacetGroups):
@@ -182,26 +272,3 @@ class ErrorResponse(BaseModel):
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI declarations of the error bodies a route can answer with."""
     return {status: {"model": ErrorResponse} for status in statuses}
-
-
-def _summary_fields(posting: PostingSummary) -> dict[str, Any]:
-    loc = posting.location
-    return {
-        "id": posting.id,
-        "title": posting.title,
-        "company": posting.company,
-        "team": posting.team,
-        "location": loc.raw,
-        "remote": loc.workplace.value == "remote",
-        "locations": LocationPublic(
-            raw=loc.raw,
-            countries=list(loc.countries),
-            cities=list(loc.cities),
-            regions=list(loc.regions),
-            workplace=loc.workplace.value,
-            worldwide=loc.worldwide,
-        ),
-        "languages": list(posting.languages),
-        "url": posting.url,
-        "updated_at": posting.updated_at,
-    }

@@ -30,6 +30,38 @@ class SectionKind(StrEnum):
     OTHER = "other"
 
 
+# Sections about the company rather than the job: weighted down on both sides of a search.
+CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
+
+
+def section_kind_code(kind: SectionKind) -> int:
+    """The small integer a loaded catalog stores per chunk for its section kind."""
+    return list(SectionKind).index(kind)
+
+
+class Level(StrEnum):
+    """Seniority, from the first job to the top; a facet, a filter and a ranking signal."""
+
+    INTERN = "intern"
+    ENTRY = "entry"
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+    MANAGER = "manager"
+    DIRECTOR = "director"
+
+
+LEVEL_LABELS = {
+    Level.INTERN: "Internship",
+    Level.ENTRY: "Entry level",
+    Level.MID: "Mid level",
+    Level.SENIOR: "Senior",
+    Level.STAFF: "Staff / principal",
+    Level.MANAGER: "Manager",
+    Level.DIRECTOR: "Director and above",
+}
+
+
 class Workplace(StrEnum):
     REMOTE = "remote"
     HYBRID = "hybrid"
@@ -89,6 +121,7 @@ class Posting:
     location: Location
     languages: tuple[str, ...]  # canonical names, sorted: ("C++", "Go", "Rust")
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    level: Level = Level.MID  # seniority (index.ingest.levels)
 
 
 @dataclass(frozen=True)

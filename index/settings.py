@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     context_weight: float | None = None
     phrase_pairs: int | None = None
     location_weight: float | None = None  # a location the query names (search.intent); 0: off
+    level_weight: float | None = None  # a level the query names (search.levels); 0: off
+    demote_wrong_level: bool | None = None  # clearly wrong levels after every other match
 
     # Serving a public careers site.
     cors_origins: list[str] = []  # e.g. ["https://careers.example.com"]; empty: no CORS headers
@@ -90,6 +92,8 @@ RANKING_FIELDS = (
     "context_weight",
     "phrase_pairs",
     "location_weight",
+    "level_weight",
+    "demote_wrong_level",
 )
 
 

@@ -13,7 +13,8 @@ from index.errors import JobSearchError
 from index.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from index.build.rebuild import RebuildReport
+    from index.build.rebuild import Gate, RebuildReport
+    from index.embedding.base import Embedder
 
 MAX_SKIPPED_SHOWN = 20
 
@@ -21,7 +22,7 @@ MAX_SKIPPED_SHOWN = 20
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # its options are its own (scripts/bench.py)
-        from scripts.bench import main as bench_main
+        from scripts.bench.main import main as bench_main
 
         return bench_main(argv[1:])
     settings = get_settings()
@@ -67,6 +68,19 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     rebuild.add_argument(
         "--ray-address", default=settings.ray_address, help="e.g. ray://head:10001"
     )
+    rebuild.add_argument(
+        "--gate",
+        nargs=2,
+        type=Path,
+        metavar=("QUERIES", "QRELS"),
+        help="score the new build on judged queries first; refuse it if nDCG@10 drops",
+    )
+    rebuild.add_argument(
+        "--max-drop",
+        type=float,
+        default=0.01,
+        help="nDCG@10 the new build may lose against the one serving (default 0.01)",
+    )
     rebuild.set_defaults(run=run_rebuild)
 
     search = commands.add_parser("search", help="search the current index")
@@ -74,6 +88,8 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     search.add_argument("--team", action="append", default=[])
     search.add_argument("--location", action="append", default=[])
     search.add_argument("--language", action="append", default=[])
+    search.add_argument("--level", action="append", default=[], help="e.g. entry, senior")
+    search.add_argument("--no-spellcheck", action="store_true", help="search the words as typed")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -139,16 +155,45 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         index_type=args.index_type,
         progress=not args.quiet,
     )
-    report = rebuild(args.paths, args.index, embedder, options)
+    gate = _eval_gate(args, settings, embedder) if args.gate else None
+    report = rebuild(args.paths, args.index, embedder, options, gate)
     print_rebuild_report(report, args.index, args.engine)
-    return 0
+    return 3 if report.build.refused else 0
+
+
+def _eval_gate(args: argparse.Namespace, settings: Settings, embedder: Embedder) -> Gate:
+    """The --gate check: the new build's nDCG@10 against the serving one's (search.gate)."""
+    from index.errors import IndexMismatchError, IndexNotFoundError
+    from index.storage.loaded import open_build, open_index
+    from search.evaluation import load_qrels, load_queries
+    from search.gate import judge_build
+    from search.ranking import RankingConfig
+
+    queries, qrels = load_queries(args.gate[0]), load_qrels(args.gate[1])
+    config = RankingConfig().with_overrides(**settings.ranking_overrides())
+
+    def gate(build: Path) -> str | None:
+        candidate = open_build(build, settings.model, settings.backend)
+        try:
+            serving = open_index(args.index, settings.model, settings.backend)
+        except (IndexNotFoundError, IndexMismatchError):
+            serving = None
+        verdict = judge_build(candidate, serving, embedder, config, queries, qrels, args.max_drop)
+        print(verdict.describe())
+        return None if verdict.passed else verdict.describe()
+
+    return gate
 
 
 def print_rebuild_report(report: RebuildReport, root: Path, engine: str) -> None:
     read, understood, build, seconds = report.read, report.understood, report.build, report.seconds
     m = build.manifest
     skipped = report.skipped
-    print(f"index {m.build_id} is current at {root} ({build.directory})")
+    if build.refused:
+        print(f"index {m.build_id} was built but NOT made current ({build.directory}):")
+        print(f"  {build.refused}; the build serving stays current")
+    else:
+        print(f"index {m.build_id} is current at {root} ({build.directory})")
     formats = ", ".join(f"{k}: {v}" for k, v in read.formats.items())
     print(f"  records read   {read.records_read}  ({formats})")
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
@@ -193,33 +238,36 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     )
     request = SearchRequest(
         args.query,
-        Filters(tuple(args.team), tuple(args.location), tuple(args.language)),
+        Filters(tuple(args.team), tuple(args.location), tuple(args.language), tuple(args.level)),
         limit=args.limit,
         offset=args.offset,
+        spellcheck=not args.no_spellcheck,
     )
     result = service.search(request)
     if args.json:
-        from api.schemas import SearchHitPublic
+        from api.schemas import SearchResponse
 
-        hits = [SearchHitPublic.from_hit(h).model_dump() for h in result.hits]
-        print(
-            json.dumps(
-                {
-                    "results": hits,
-                    "total": result.total,
-                    "exhaustive": result.exhaustive,
-                    "limit": args.limit,
-                    "offset": args.offset,
-                    "query_location": list(result.query_location),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        response = SearchResponse.from_result(result, args.limit, args.offset, took_ms=0.0)
+        # The API's body, less what means nothing offline (timings, facets, index internals).
+        fields = {
+            "results",
+            "total",
+            "exhaustive",
+            "limit",
+            "offset",
+            "query_location",
+            "query_level",
+            "corrected_query",
+        }
+        print(json.dumps(response.model_dump(include=fields), indent=2, ensure_ascii=False))
         return 0
     print(f"{result.total} matching postings" + ("" if result.exhaustive else " (approximate)"))
+    if result.corrected_query:
+        print(f"searched for: {result.corrected_query} (--no-spellcheck for the words as typed)")
     if result.query_location:
         print(f"preferring postings in: {', '.join(result.query_location)} (from the query)")
+    if result.query_level:
+        print(f"preferring {result.query_level}-level postings (from the query)")
     for rank, hit in enumerate(result.hits, start=args.offset + 1):
         p = hit.posting
         score = "" if hit.score is None else f"{hit.score:.3f}  "

@@ -22,7 +22,7 @@ from index.storage.loaded import LoadedIndex
 from search.filters import location_keys
 
 IntArray = npt.NDArray[np.int64]
-FIELDS = ("team", "location", "language")
+FIELDS = ("team", "location", "language", "level")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def facet_counts(
     conditions: Mapping[str, list[FacetKey]] | None = None,
     per_field: int | None = None,
 ) -> dict[str, list[FacetCount]]:
-    """Team, location (workplace, country, region, city) and language counts.
+    """Team, location (workplace, country, region, city), language and level counts.
 
     `matched`: the postings the query matches (None: all). `conditions`: the request's filters
     by field. `per_field`: keep the largest values only. Values counting zero are left out.
@@ -96,6 +96,7 @@ def _tables(catalog: Catalog) -> dict[str, _Incidence]:
         for name, value_of_label in (
             ("team", True),
             ("language", True),
+            ("level", False),
             ("workplace", False),
             ("city", True),
         ):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from index.ingest.languages import KNOWN_LANGUAGES, canonical_language
 from index.ingest.locations import resolve_location_filter
-from index.models import FacetKey
+from index.models import FacetKey, Level
 from search.errors import InvalidFilterError
 
 
@@ -19,9 +19,10 @@ class Filters:
     teams: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.teams or self.locations or self.languages)
+        return bool(self.teams or self.locations or self.languages or self.levels)
 
 
 def facet_conditions(filters: Filters) -> dict[str, list[FacetKey]]:
@@ -41,7 +42,34 @@ def keys_by_value(filters: Filters) -> dict[str, dict[str, list[FacetKey]]]:
         out["location"] = {v: location_keys(v) for v in filters.locations}
     if filters.languages:
         out["language"] = {v: [("language", language_key(v))] for v in filters.languages}
+    if filters.levels:
+        out["level"] = {v: [("level", level_key(v))] for v in filters.levels}
     return out
+
+
+# Words a caller may use for a level besides its own name.
+LEVEL_ALIASES = {
+    "internship": Level.INTERN,
+    "junior": Level.ENTRY,
+    "entry-level": Level.ENTRY,
+    "graduate": Level.ENTRY,
+    "new-grad": Level.ENTRY,
+    "mid-level": Level.MID,
+    "principal": Level.STAFF,
+    "lead": Level.STAFF,
+    "head": Level.DIRECTOR,
+    "vp": Level.DIRECTOR,
+    "executive": Level.DIRECTOR,
+}
+
+
+def level_key(value: str) -> str:
+    cleaned = _clean("level", value).casefold().replace(" ", "-")
+    level = LEVEL_ALIASES.get(cleaned) or next((lv for lv in Level if lv.value == cleaned), None)
+    if level is None:
+        known = ", ".join(lv.value for lv in Level)
+        raise InvalidFilterError("level", f"unknown level {value!r}; known: {known}")
+    return level.value
 
 
 def language_key(value: str) -> str:

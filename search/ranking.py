@@ -15,9 +15,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from index.models import SectionKind
+from index.models import CONTEXT_KINDS, section_kind_code
 
-CONTEXT_KINDS = (SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL)
 BOILERPLATE_SHARE = 0.5  # a chunk at least this much boilerplate is boilerplate
 
 
@@ -38,6 +37,8 @@ class RankingConfig:
     context_weight: float = 0.2
     phrase_pairs: int = 0  # 1: adjacent query word pairs also search as phrases
     location_weight: float = 1.0  # RRF weight of postings in the place the query names
+    level_weight: float = 1.0  # RRF weight of postings at the level the query names
+    demote_wrong_level: bool = True  # clearly wrong levels go below every other match
 
     @property
     def column_weights(self) -> tuple[float, float, float]:
@@ -76,7 +77,12 @@ def parse_config(spec: str, default: RankingConfig) -> tuple[str, RankingConfig]
         if not sep or key not in types:
             raise ValueError(f"bad ranking override {item!r}; fields: {', '.join(types)}")
         kind = str(types[key])
-        changes[key] = int(value) if kind == "int" else float(value) if kind == "float" else value
+        if kind == "bool":
+            changes[key] = value.casefold() in ("1", "true", "yes", "on")
+        else:
+            changes[key] = (
+                int(value) if kind == "int" else float(value) if kind == "float" else value
+            )
     return name, replace(config, **changes)  # type: ignore[arg-type]
 
 
@@ -169,7 +175,7 @@ def chunk_penalties(
     kinds: npt.NDArray[np.int8], boilerplate: npt.NDArray[np.float32], config: RankingConfig
 ) -> npt.NDArray[np.float32]:
     """What to subtract from each chunk's cosine before it competes for its posting."""
-    codes = [list(SectionKind).index(kind) for kind in CONTEXT_KINDS]
+    codes = [section_kind_code(kind) for kind in CONTEXT_KINDS]
     penalty = np.where(np.isin(kinds, codes), config.context_penalty, 0.0)
     penalty += np.where(boilerplate >= BOILERPLATE_SHARE, config.boilerplate_penalty, 0.0)
     return penalty.astype(np.float32)
@@ -263,20 +269,39 @@ def _by_pid(
 
 
 def prefer(
-    fused: FusedScores, preferred: npt.NDArray[np.bool_], config: RankingConfig
+    fused: FusedScores, preferred: npt.NDArray[np.bool_], config: RankingConfig, weight: float
 ) -> FusedScores:
     """Raise the postings where `preferred` (indexed by pid) is true: they form one more list in
-    the reciprocal rank fusion, in their fused order, weighted `location_weight`. At weight 1
-    the best preferred posting goes first and the next ones rise a long way (91st to 9th),
-    but the best matches elsewhere stay above weak preferred ones: the seeker sees what fits
-    where they want to work first, and still sees the strongest matches. Other fusions have
-    no common scale for it and are returned as they are."""
+    the reciprocal rank fusion, in their fused order, weighted `weight`. At weight 1 the best
+    preferred posting goes first and the next ones rise a long way, but the best matches
+    elsewhere stay above weak preferred ones: the seeker sees what fits where (or at the level)
+    they asked first, and still sees the strongest matches. Other fusions have no common scale
+    for it and are returned as they are."""
     fusing = config.fusion == "rrf" and config.uses_keywords and config.dense_weight > 0
-    if not fusing or config.location_weight <= 0 or len(fused) == 0:
+    if not fusing or weight <= 0 or len(fused) == 0:
         return fused
     hit = preferred[fused.pids]
     rank = np.cumsum(hit)
-    score = fused.scores + np.where(hit, config.location_weight / (config.rrf_k + rank), 0.0)
+    score = fused.scores + np.where(hit, weight / (config.rrf_k + rank), 0.0)
+    return _reordered(fused, score)
+
+
+def demote(fused: FusedScores, demoted: npt.NDArray[np.bool_]) -> FusedScores:
+    """Move the postings where `demoted` (indexed by pid) is true below all the others, each
+    group keeping its order: a clearly wrong level stays findable, after everything else."""
+    if len(fused) == 0:
+        return fused
+    order = np.argsort(demoted[fused.pids], kind="stable")
+    return FusedScores(
+        fused.pids[order],
+        fused.scores[order],
+        fused.dense[order],
+        fused.keyword[order],
+        fused.chunk_ids[order],
+    )
+
+
+def _reordered(fused: FusedScores, score: npt.NDArray[np.float64]) -> FusedScores:
     order = np.lexsort((fused.pids, -score))
     return FusedScores(
         fused.pids[order],

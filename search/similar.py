@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.models import SectionKind, Vectors
+from index.models import CONTEXT_KINDS, Vectors, section_kind_code
 from index.storage.bm25 import query_terms
 from index.storage.loaded import LoadedIndex
 from search.dense import dense_postings
-from search.ranking import BOILERPLATE_SHARE, CONTEXT_KINDS, PostingScores, RankingConfig
+from search.ranking import BOILERPLATE_SHARE, PostingScores, RankingConfig
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -52,7 +52,7 @@ def profile_vector(index: LoadedIndex, pid: int) -> Vectors:
     catalog = index.catalog
     start, end = int(catalog.chunk_start[pid]), int(catalog.chunk_end[pid])
     kinds = catalog.chunk_kind[start:end]
-    context = [list(SectionKind).index(k) for k in CONTEXT_KINDS]
+    context = [section_kind_code(k) for k in CONTEXT_KINDS]
     job = ~np.isin(kinds, context) & (catalog.chunk_boilerplate[start:end] < BOILERPLATE_SHARE)
     rows = np.arange(start, end)[job] if job.any() else np.arange(start, end)
     mean = np.asarray(index.store.vectors[rows], dtype=np.float32).mean(axis=0)

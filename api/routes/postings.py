@@ -1,4 +1,4 @@
-"""One posting, and the facet counts of the whole index."""
+"""One posting, postings like it, and the facet counts of the whole index."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
-from api.routes.search import search_response
 from api.schemas import (
     FacetGroups,
     FacetsResponse,
+    FilterParams,
     PostingResponse,
     SearchResponse,
     error_responses,
@@ -28,16 +28,12 @@ def get_similar(
     request: Request,
     state: StateDep,
     service: SearchServiceDep,
-    team: Annotated[list[str], Query(description="repeatable; OR within the field")] = [],  # noqa: B006
-    location: Annotated[list[str], Query(description="country, city or 'remote'; repeatable")] = [],  # noqa: B006
-    language: Annotated[list[str], Query(description="programming language; repeatable")] = [],  # noqa: B006
-    limit: int = 10,
-    offset: int = 0,
+    filters: Annotated[FilterParams, Query()],
 ) -> SearchResponse:
     """Postings like this one, from its stored vectors; the same job re-posted is left out."""
-    parsed = search_request(state.settings, "", team, location, language, limit, offset)
+    parsed = search_request(state.settings, "", filters)
     result = service.similar(posting_id, parsed.filters, parsed.limit, parsed.offset)
-    return search_response(request, parsed, result)
+    return SearchResponse.from_result(result, parsed.limit, parsed.offset, took_ms(request))
 
 
 # Declared after /similar: a ':path' id would otherwise swallow the suffix.

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import SearchServiceDep, StateDep
 from api.params import search_request
-from api.schemas import FacetGroups, SearchBody, SearchHitPublic, SearchResponse, error_responses
+from api.schemas import FilterParams, SearchBody, SearchResponse, error_responses
 from api.state import AppState
 from api.timing import took_ms
 from search.service import SearchRequest, SearchResult, SearchService
@@ -23,20 +23,18 @@ def search_get(
     request: Request,
     state: StateDep,
     service: SearchServiceDep,
+    *,  # keyword-only, so the parameters keep their documented order: q, the filters, the rest
     q: Annotated[str, Query(description="what the job seeker wants, in their own words")] = "",
-    team: Annotated[list[str], Query(description="repeatable; OR within the field")] = [],  # noqa: B006
-    location: Annotated[list[str], Query(description="country, city or 'remote'; repeatable")] = [],  # noqa: B006
-    language: Annotated[list[str], Query(description="programming language; repeatable")] = [],  # noqa: B006
-    limit: int = 10,
-    offset: int = 0,
+    filters: Annotated[FilterParams, Query()],
     diversify_team: Annotated[
         int, Query(description="at most this many results of one team per page; 0 is off")
     ] = 0,
+    spellcheck: Annotated[
+        bool, Query(description="correct misspelled words of q (false: search them as typed)")
+    ] = True,
 ) -> SearchResponse:
-    parsed = search_request(
-        state.settings, q, team, location, language, limit, offset, diversify_team
-    )
-    return search_response(request, parsed, _searched(state, service, parsed))
+    parsed = search_request(state.settings, q, filters, diversify_team, spellcheck)
+    return _answer(request, parsed, _searched(state, service, parsed))
 
 
 @router.post("/search", response_model=SearchResponse)
@@ -44,16 +42,9 @@ def search_post(
     request: Request, state: StateDep, service: SearchServiceDep, body: SearchBody
 ) -> SearchResponse:
     parsed = search_request(
-        state.settings,
-        body.q,
-        body.team,
-        body.location,
-        body.language,
-        body.limit,
-        body.offset,
-        body.diversify_team,
+        state.settings, body.q, body.filter_params(), body.diversify_team, body.spellcheck
     )
-    return search_response(request, parsed, _searched(state, service, parsed))
+    return _answer(request, parsed, _searched(state, service, parsed))
 
 
 def _searched(state: AppState, service: SearchService, parsed: SearchRequest) -> SearchResult:
@@ -62,20 +53,5 @@ def _searched(state: AppState, service: SearchService, parsed: SearchRequest) ->
     return result
 
 
-def search_response(
-    request: Request, parsed: SearchRequest, result: SearchResult
-) -> SearchResponse:
-    return SearchResponse(
-        results=[SearchHitPublic.from_hit(hit) for hit in result.hits],
-        total=result.total,
-        exhaustive=result.exhaustive,
-        limit=parsed.limit,
-        offset=parsed.offset,
-        index_version=result.index_version,
-        query_parts=result.query_parts,
-        keyword_terms_dropped=result.keyword_terms_dropped,
-        query_location=list(result.query_location),
-        facets=None if result.facets is None else FacetGroups.from_counts(result.facets),
-        stages_ms=result.stages_ms,
-        took_ms=took_ms(request),
-    )
+def _answer(request: Request, parsed: SearchRequest, result: SearchResult) -> SearchResponse:
+    return SearchResponse.from_result(result, parsed.limit, parsed.offset, took_ms(request))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -85,6 +85,7 @@ class BuildReport:
     cache: CacheStats
     encode_seconds: float = 0.0  # inside the model's embed_documents alone
     stages: dict[str, float] = field(default_factory=dict)  # seconds per build step
+    refused: str | None = None  # why the gate kept this build from serving (None: it serves)
 
     @property
     def chunks_per_second(self) -> float:
@@ -107,13 +108,21 @@ class RebuildReport:
         return out + [("", f"id {pid}", reason) for pid, reason in self.understood.skipped]
 
 
+# Decides whether a verified build may become current: None to switch, else the reason not to.
+Gate = Callable[[Path], str | None]
+
+
 def rebuild(
-    paths: Sequence[Path], root: Path, embedder: Embedder, options: BuildOptions = BuildOptions()
+    paths: Sequence[Path],
+    root: Path,
+    embedder: Embedder,
+    options: BuildOptions = BuildOptions(),
+    gate: Gate | None = None,
 ) -> RebuildReport:
     """Read the posting files and build a new current index from them under `root`."""
     timer = StageTimer()
     read = read_postings(paths)
-    return rebuild_records(read, root, embedder, options, describe_inputs(paths), timer)
+    return rebuild_records(read, root, embedder, options, describe_inputs(paths), timer, gate)
 
 
 def rebuild_records(
@@ -123,6 +132,7 @@ def rebuild_records(
     options: BuildOptions = BuildOptions(),
     inputs: Sequence[InputFile] = (),
     timer: StageTimer | None = None,
+    gate: Gate | None = None,
 ) -> RebuildReport:
     """`rebuild` from records already read (a benchmark edits them in between)."""
     timer = timer or StageTimer()
@@ -131,7 +141,13 @@ def rebuild_records(
         understood = understand_all(read.postings, cache=root / UNDERSTOOD_CACHE_FILE)
     skipped = len(read.skipped) + len(understood.skipped)
     build = build_index(
-        understood.postings, embedder, root, inputs=inputs, skipped=skipped, **asdict(options)
+        understood.postings,
+        embedder,
+        root,
+        inputs=inputs,
+        skipped=skipped,
+        gate=gate,
+        **asdict(options),
     )
     return RebuildReport(read, understood, build, timer.elapsed())
 
@@ -162,8 +178,10 @@ def build_index(
     index_type: str = "auto",
     ann_min_chunks: int = ANN_MIN_CHUNKS,
     nprobe: int = DEFAULT_NPROBE,
+    gate: Gate | None = None,
 ) -> BuildReport:
-    """Build a new index from understood postings and make it current (see BuildOptions)."""
+    """Build a new index from understood postings and make it current (see BuildOptions),
+    unless `gate` refuses it: then it stays beside the current one, and the report says why."""
     if not postings:
         raise BuildError("no postings to index: every record was skipped or the inputs were empty")
     timer = StageTimer()
@@ -211,7 +229,7 @@ def build_index(
             inputs=list(inputs),
         )
         with timer.stage("verify_switch"):
-            final = _publish(root, staging, build_id, manifest, embedder, keep_builds)
+            final, refused = _publish(root, staging, manifest, embedder, keep_builds, gate)
     return BuildReport(
         manifest,
         final,
@@ -220,6 +238,7 @@ def build_index(
         embedded.cache,
         embedded.encode_seconds,
         timer.rounded_seconds(),
+        refused,
     )
 
 
@@ -253,20 +272,23 @@ def _embed(
 def _publish(
     root: Path,
     staging: Path,
-    build_id: str,
     manifest: Manifest,
     embedder: Embedder,
     keep_builds: int,
-) -> Path:
-    """Write the manifest, flush, verify by opening, move into place, switch `current`."""
+    gate: Gate | None,
+) -> tuple[Path, str | None]:
+    """Write the manifest, flush, verify by opening, move into place, then switch `current`
+    unless the gate refuses. Returns the build's directory and the refusal, if any."""
     write_manifest(staging, manifest)
     fsync_tree(staging)
     open_build(staging, embedder.name, embedder.backend)  # verify before anyone can see it
-    final = builds_dir(root) / build_id
+    final = builds_dir(root) / manifest.build_id
     os.rename(staging, final)
-    switch_current(root, final)
-    prune_builds(root, keep_builds)
-    return final
+    refused = gate(final) if gate is not None else None
+    if refused is None:
+        switch_current(root, final)
+        prune_builds(root, keep_builds)
+    return final, refused
 
 
 @contextmanager

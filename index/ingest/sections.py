@@ -21,33 +21,32 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from index.ingest.blocks import (
+    BOLD_LINE_LEVEL,
+    HARD_BREAK,
+    LABEL_LINE_LEVEL,
+    MAX_PLAIN_HEADING_WORDS,
+    SOFT_BREAK,
+    SPACE_RE,
+    Block,
+    Run,
+    blocks_from_runs,
+    clean_inline,
+    explicit_heading,
+    heading_text,
+)
 from index.ingest.section_kinds import classify_section, kind_from_heading
 from index.models import BodyFormat, Section
 
-__all__ = ["classify_section", "split_sections"]
-
-BlockType = Literal["heading", "para", "item", "break"]
-Run = tuple[str, bool]  # a piece of inline text and whether it is bold
-
-BOLD_LINE_LEVEL = 7  # a bold paragraph ranks below every h1-h6
-LABEL_LINE_LEVEL = 8  # "Responsibilities:" on a line of its own ranks below a bold line
-MAX_BOLD_HEADING_WORDS = 14  # a longer all-bold paragraph is emphasis, not a heading
-MAX_LABEL_HEADING_WORDS = 6
-MAX_PLAIN_HEADING_WORDS = 8
-MAX_HEADING_WORDS = 25  # an "<h2>" longer than this is a paragraph someone made big
+__all__ = ["classify_section", "clean_inline", "split_sections"]
 
 MAX_LEAD_IN_CHARS = 200  # a parent heading with more text than this is a section, not a group
 
-_HARD, _SOFT = "\n", "\r"  # line breaks inside a run list: <br> or hard break / soft break
-_SPACE_RE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_PUNCT_ONLY_RE = re.compile(r"[\s:.\-–—|*_•]*")
 _GREENHOUSE_BLOCKS = ("content-intro", "content-conclusion", "content-pay-transparency")
 _BLOCK_TAGS = frozenset(
     "p div section article header footer main aside nav blockquote figure figcaption form center"
@@ -56,13 +55,6 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset("script style noscript template head title iframe svg button select".split())
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)")
-
-
-@dataclass(frozen=True)
-class _Block:
-    type: BlockType
-    text: str = ""
-    level: int = 0  # for headings: 1-6 explicit, then BOLD_LINE_LEVEL, LABEL_LINE_LEVEL
 
 
 def split_sections(body: str, body_format: BodyFormat) -> list[Section]:
@@ -76,82 +68,10 @@ def split_sections(body: str, body_format: BodyFormat) -> list[Section]:
     return _assemble(blocks)
 
 
-def clean_inline(text: str) -> str:
-    """One line of text: no invisible characters, every run of whitespace (nbsp too) one space."""
-    return _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)).strip()
-
-
 def _unescape_if_escaped(body: str) -> str:
     """Greenhouse's `content` is HTML escaped once (`&lt;div&gt;`); undo that, but only then."""
     head = body.lstrip()[:200]
     return html.unescape(body) if head.startswith("&lt;") and "<" not in head else body
-
-
-# Runs → blocks: the one place that decides whether a paragraph opens with a heading.
-
-
-def _blocks_from_runs(runs: list[Run], in_list: bool) -> list[_Block]:
-    lines: list[list[Run]] = [[]]
-    soft_after: list[bool] = []  # whether each line ended at a soft break (joins with a space)
-    for text, bold in runs:
-        if text in (_HARD, _SOFT):
-            lines.append([])
-            soft_after.append(text == _SOFT)
-        else:
-            lines[-1].append((text, bold))
-    texts = [clean_inline("".join(t for t, _ in line)) for line in lines]
-    if in_list:
-        joined = clean_inline(" ".join(texts))
-        return [_Block("item", joined)] if joined else []
-    blocks: list[_Block] = []
-    first = next((i for i, t in enumerate(texts) if t), None)
-    if first is None:
-        return []
-    level = _heading_level(lines[first], texts[first])
-    if level:
-        blocks.append(_Block("heading", _heading_text(texts[first]), level))
-        lines, texts, soft_after = lines[first + 1 :], texts[first + 1 :], soft_after[first + 1 :]
-    body = ""
-    for index, text in enumerate(texts):
-        if text:
-            glue = " " if index and soft_after[index - 1] else "\n"
-            body = f"{body}{glue}{text}" if body else text
-    if body:
-        blocks.append(_Block("para", body))
-    return blocks
-
-
-def _heading_level(line: list[Run], text: str) -> int:
-    """BOLD_LINE_LEVEL for an all-bold short line, LABEL_LINE_LEVEL for "Short label:", else 0."""
-    words = len(text.split())
-    bold_text = "".join(t for t, bold in line if bold)
-    plain_text = "".join(t for t, bold in line if not bold)
-    if (
-        any(c.isalnum() for c in bold_text)
-        and _PUNCT_ONLY_RE.fullmatch(plain_text)
-        and words <= MAX_BOLD_HEADING_WORDS
-    ):
-        return BOLD_LINE_LEVEL
-    if re.search(r"[.!?;]\s", text) or not text[:1].isupper():
-        return 0
-    if text.endswith(":") and words <= MAX_LABEL_HEADING_WORDS:
-        return LABEL_LINE_LEVEL
-    shouting = text.isupper() and sum(c.isalpha() for c in text) >= 4 and text[-1] not in ".,;"
-    return BOLD_LINE_LEVEL if shouting and words <= MAX_PLAIN_HEADING_WORDS else 0
-
-
-def _heading_text(text: str) -> str:
-    return clean_inline(text.strip().strip("*_").rstrip(":").strip("*_ "))
-
-
-def _explicit_heading(text: str, level: int) -> list[_Block]:
-    """An h1-h6 or `#` heading; one that is really a paragraph in big type stays a paragraph."""
-    text = clean_inline(text)
-    if not text:
-        return []
-    if len(text.split()) > MAX_HEADING_WORDS:
-        return [_Block("para", text)]
-    return [_Block("heading", _heading_text(text), level)]
 
 
 # HTML
@@ -159,20 +79,20 @@ def _explicit_heading(text: str, level: int) -> list[_Block]:
 
 @dataclass
 class _HtmlWalker:
-    blocks: list[_Block] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     runs: list[Run] = field(default_factory=list)
     list_depth: int = 0
 
     def walk(self, node: LexborNode, bold: bool) -> None:
         for child in node.iter(include_text=True):
             if child.is_text_node:
-                self.runs.append((_SPACE_RE.sub(" ", child.text_content or ""), bold))
+                self.runs.append((SPACE_RE.sub(" ", child.text_content or ""), bold))
             elif child.is_element_node:
                 self._element(child, bold)
 
     def flush(self) -> None:
         if any(t.strip() for t, _ in self.runs):
-            self.blocks.extend(_blocks_from_runs(self.runs, in_list=self.list_depth > 0))
+            self.blocks.extend(blocks_from_runs(self.runs, in_list=self.list_depth > 0))
         self.runs = []
 
     def _element(self, node: LexborNode, bold: bool) -> None:
@@ -181,19 +101,19 @@ class _HtmlWalker:
         if tag in _SKIP_TAGS:
             return
         if tag == "br":
-            self.runs.append((_HARD, False))
+            self.runs.append((HARD_BREAK, False))
         elif tag in _HEADING_TAGS and not self.list_depth:
             self.flush()
             self.walk(node, True)
-            text = "".join(t for t, _ in self.runs if t not in (_HARD, _SOFT))
+            text = "".join(t for t, _ in self.runs if t not in (HARD_BREAK, SOFT_BREAK))
             self.runs = []
-            self.blocks.extend(_explicit_heading(text, _HEADING_TAGS[tag]))
+            self.blocks.extend(explicit_heading(text, _HEADING_TAGS[tag]))
         elif tag == "div" and any(c in _GREENHOUSE_BLOCKS for c in classes):
             self.flush()
-            self.blocks.append(_Block("break"))
+            self.blocks.append(Block("break"))
             self.walk(node, bold)
             self.flush()
-            self.blocks.append(_Block("break"))
+            self.blocks.append(Block("break"))
         elif tag in ("ul", "ol", "li"):
             self.flush()
             self.list_depth += tag != "li"
@@ -214,7 +134,7 @@ class _HtmlWalker:
             self.walk(node, bold or tag in ("strong", "b") or bool(_BOLD_STYLE_RE.search(style)))
 
 
-def _html_blocks(markup: str) -> list[_Block]:
+def _html_blocks(markup: str) -> list[Block]:
     tree = LexborHTMLParser(markup)
     walker = _HtmlWalker()
     if tree.body is not None:
@@ -243,7 +163,7 @@ def _repair_bold(source: str) -> str:
     return _SPACED_CLOSE_RE.sub(r"\1**", source)
 
 
-def _markdown_blocks(source: str) -> list[_Block]:
+def _markdown_blocks(source: str) -> list[Block]:
     walker = _HtmlWalker()  # shares the run buffer, list depth and flushing with HTML
     for token in _MARKDOWN.parse(_repair_bold(source)):
         kind = token.type
@@ -257,9 +177,9 @@ def _markdown_blocks(source: str) -> list[_Block]:
         elif kind == "paragraph_close" and not walker.list_depth:
             walker.flush()
         elif kind == "heading_close" and not walker.list_depth:
-            text = "".join(t for t, _ in walker.runs if t not in (_HARD, _SOFT))
+            text = "".join(t for t, _ in walker.runs if t not in (HARD_BREAK, SOFT_BREAK))
             walker.runs = []
-            walker.blocks.extend(_explicit_heading(text, int(token.tag[1:])))
+            walker.blocks.extend(explicit_heading(text, int(token.tag[1:])))
         elif kind == "inline":
             walker.runs.extend(_inline_runs(token.children or []))
             walker.runs.append((" ", False))
@@ -285,11 +205,11 @@ def _inline_runs(children: list[Token]) -> list[Run]:
         elif child.type in ("text", "code_inline"):
             runs.append((child.content.replace("**", ""), bold > 0))
         elif child.type == "softbreak":
-            runs.append((_SOFT, False))
+            runs.append((SOFT_BREAK, False))
         elif child.type == "hardbreak" or (
             child.type == "html_inline" and child.content.startswith("<br")
         ):
-            runs.append((_HARD, False))
+            runs.append((HARD_BREAK, False))
         elif child.type == "image":
             runs.extend(_inline_runs(child.children or []))
     return runs
@@ -298,7 +218,7 @@ def _inline_runs(children: list[Token]) -> list[Run]:
 def _lines_with_breaks(text: str) -> Iterable[str]:
     for index, line in enumerate(text.splitlines()):
         if index:
-            yield _HARD
+            yield HARD_BREAK
         yield line
 
 
@@ -308,20 +228,20 @@ def _lines_with_breaks(text: str) -> Iterable[str]:
 _BULLET_RE = re.compile(r"^(?:[-*•·–◦▪●]|\d{1,2}[.)])\s+(?=\S)")
 
 
-def _text_blocks(source: str) -> list[_Block]:
+def _text_blocks(source: str) -> list[Block]:
     lines = [clean_inline(line) for line in source.splitlines()]
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     for index, line in enumerate(lines):
         if not line:
             continue
         if _BULLET_RE.match(line):
-            blocks.append(_Block("item", _BULLET_RE.sub("", line, count=1)))
+            blocks.append(Block("item", _BULLET_RE.sub("", line, count=1)))
         elif _is_plain_heading(line, _neighbour(lines, index, -1), _neighbour(lines, index, 1)):
             # Capitals rank above mixed case: "WHAT YOU'LL DO" above "Billing Operations".
             level = BOLD_LINE_LEVEL if line.isupper() else LABEL_LINE_LEVEL
-            blocks.append(_Block("heading", _heading_text(line), level))
+            blocks.append(Block("heading", heading_text(line), level))
         else:
-            blocks.append(_Block("para", line))
+            blocks.append(Block("para", line))
     return blocks
 
 
@@ -360,7 +280,7 @@ class _Draft:
     parts: list[str] = field(default_factory=list)
     in_list: bool = False
 
-    def add(self, block: _Block) -> None:
+    def add(self, block: Block) -> None:
         if block.type == "item":
             if self.in_list:
                 self.parts[-1] += f"\n- {block.text}"
@@ -375,7 +295,7 @@ class _Draft:
         return "\n\n".join(self.parts)
 
 
-def _assemble(blocks: list[_Block]) -> list[Section]:
+def _assemble(blocks: list[Block]) -> list[Section]:
     drafts = [_Draft("", ())]
     stack: list[tuple[int, _Draft]] = []  # open headings as (level, section), outermost first
     for block in blocks:

@@ -6,6 +6,7 @@ A record whose body cannot be understood is skipped with the reason, never fatal
 from __future__ import annotations
 
 from index.ingest.languages import detect_languages
+from index.ingest.levels import posting_level
 from index.ingest.locations import normalize_location
 from index.ingest.sections import split_sections
 from index.ingest.team import derive_team
@@ -30,4 +31,5 @@ def understand_posting(raw: RawPosting) -> Posting:
         location=normalize_location(raw.location, raw.workplace_hint),
         languages=detect_languages(text),
         sections=sections,
+        level=posting_level(raw.title, text),
     )

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.ingest.boilerplate import strip_boilerplate
-from index.models import Posting, SectionKind
+from index.models import CONTEXT_KINDS, Posting
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -39,7 +39,6 @@ COLUMNS = 3  # title, job, context: the order of the FTS5 table's columns
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 INSERT_BATCH = 2048  # tokens written at a time
 
-CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
 COLUMN_WEIGHTS = (3.0, 1.0, 0.2)  # title, job, context
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
 

@@ -18,8 +18,17 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.models import FacetKey, Location, Section, SectionKind, Workplace
+from index.models import (
+    FacetKey,
+    Level,
+    Location,
+    Section,
+    SectionKind,
+    Workplace,
+    section_kind_code,
+)
 from index.storage.bm25 import COLUMN_WEIGHTS, TermIndex, keyword_search
+from index.storage.vocabulary import read_vocabulary
 
 CATALOG_FILE = "catalog.sqlite"
 IntArray = npt.NDArray[np.int64]
@@ -38,6 +47,7 @@ class PostingSummary:
     team: str | None
     location: Location
     languages: tuple[str, ...]
+    level: Level = Level.MID
 
 
 @dataclass(frozen=True)
@@ -73,9 +83,8 @@ class Catalog:
             chunk_rows = db.execute(
                 "SELECT kind, boilerplate FROM chunks ORDER BY chunk_id"
             ).fetchall()
-            kinds = list(SectionKind)
             self.chunk_kind: npt.NDArray[np.int8] = np.array(
-                [kinds.index(SectionKind(k)) for k, _ in chunk_rows], dtype=np.int8
+                [section_kind_code(SectionKind(k)) for k, _ in chunk_rows], dtype=np.int8
             )
             self.chunk_boilerplate: npt.NDArray[np.float32] = np.array(
                 [b for _, b in chunk_rows], dtype=np.float32
@@ -111,6 +120,14 @@ class Catalog:
         db = self._connect()
         try:
             return keyword_search(db, self._terms, terms, limit, allowed, weights)
+        finally:
+            db.close()
+
+    def vocabulary(self, min_postings: int = 1) -> dict[str, int]:
+        """The index's words and how many postings use each (index.storage.vocabulary)."""
+        db = self._connect()
+        try:
+            return read_vocabulary(db, min_postings)
         finally:
             db.close()
 
@@ -154,7 +171,7 @@ class Catalog:
             marks = ",".join("?" * len(pids))
             rows = db.execute(
                 "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace, worldwide,"
-                f" countries, cities, regions, languages FROM postings WHERE pid IN ({marks})",
+                f" countries, cities, regions, languages, level FROM postings WHERE pid IN ({marks})",
                 [int(p) for p in pids],
             ).fetchall()
         finally:
@@ -242,6 +259,7 @@ def _summary(row: tuple[object, ...]) -> PostingSummary:
         cities,
         regions,
         languages,
+        level,
     ) = row
     location = Location(
         raw=str(raw),
@@ -261,4 +279,5 @@ def _summary(row: tuple[object, ...]) -> PostingSummary:
         team=None if team is None else str(team),
         location=location,
         languages=tuple(json.loads(str(languages))),
+        level=Level(str(level)),
     )

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from index.ingest.boilerplate import CompanyLines, boilerplate_share, company_key
 from index.ingest.locations import country_name
-from index.models import Chunk, Posting, Workplace
+from index.models import LEVEL_LABELS, Chunk, Posting, Workplace
 from index.storage.bm25 import KEYWORD_SCHEMA, KEYWORD_TABLE, keyword_row, write_term_index
+from index.storage.vocabulary import write_vocabulary
 
 SCHEMA = """
 CREATE TABLE postings (
@@ -30,6 +31,7 @@ CREATE TABLE postings (
     cities TEXT NOT NULL,
     regions TEXT NOT NULL,
     languages TEXT NOT NULL,
+    level TEXT NOT NULL,
     chunk_start INTEGER NOT NULL,
     chunk_end INTEGER NOT NULL
 );
@@ -83,6 +85,7 @@ def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
         )
     for language in posting.languages:
         rows.append(("language", language.casefold(), language))
+    rows.append(("level", posting.level.value, LEVEL_LABELS[posting.level]))
     return list(dict.fromkeys(rows))
 
 
@@ -102,7 +105,7 @@ def write_catalog(
             company_lines = boilerplate.get(company_key(posting.company), set())
             loc = posting.location
             db.execute(
-                "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     pid,
                     posting.id,
@@ -119,6 +122,7 @@ def write_catalog(
                     json.dumps(loc.cities),
                     json.dumps(loc.regions),
                     json.dumps(posting.languages),
+                    posting.level.value,
                     next_chunk,
                     next_chunk + len(chunks),
                 ),
@@ -152,6 +156,7 @@ def write_catalog(
             )
             next_chunk += len(chunks)
         write_term_index(db, KEYWORD_TABLE, len(postings))
+        write_vocabulary(db, KEYWORD_TABLE)
         db.commit()
     finally:
         db.close()

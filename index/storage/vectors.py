@@ -6,9 +6,9 @@ Scores are cosine similarities (inner products of L2-normalized vectors): higher
 A chunk's row is its id, the chunk id the catalog uses. Both files are memory-mapped, so
 several server workers share one copy of the pages (the IVF lists through FAISS's IO_FLAG_MMAP).
 
-Why numpy for exact search: on this CPU FAISS's bundled BLAS is slower than numpy's (about 2×
-measured), and a matrix-vector product over every row is memory-bound, so one thread is as fast
-as two and leaves the other core to the next request.
+Why numpy for exact search: on the machines measured, FAISS's bundled BLAS was slower than
+numpy's (README "Performance"), and a matrix-vector product over every row is memory-bound, so
+one thread is as fast as two and leaves the other core to the next request.
 """
 
 from __future__ import annotations
@@ -30,17 +30,16 @@ from index.models import Vectors
 
 VECTORS_FILE = "vectors.npy"
 IVF_FILE = "vectors.ivf"
-FAISS_FILE = "vectors.faiss"  # written by earlier builds (a flat copy); no longer read
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 
 INDEX_TYPES = ("flat", "ivf-sq8")
-# "auto" picks IVF from this many chunks on (about 20,000 postings): below it an exact scan
-# takes under ~15 ms a query here; at 1M chunks it takes ~90 ms, IVF-SQ8 a few.
+# "auto" picks IVF from this many chunks on: below it an exact scan is fast enough, above it
+# IVF-SQ8 is much faster (README "Performance", scale table).
 ANN_MIN_CHUNKS = 250_000
 # An approximate index still scores a filter's allowed chunks exactly (gathered from the .npy)
-# when they are at most this many: a narrow filter would starve the probed lists. Gathering
-# costs about 0.6 µs a row from a 1M-row map here (10,000 rows: 6 ms), IVF a few ms at 5%.
+# when they are at most this many: a narrow filter would starve the probed lists, and gathering
+# that many rows costs about what a probe does.
 EXACT_SUBSET_MAX = 10_000
 FULL_SCAN_MAX = 250_000  # an index this small is scanned whole rather than gathered
 GATHER_SHARE = 1 / 16  # below this share of the index, gathering the allowed rows is cheaper
@@ -48,7 +47,7 @@ DEFAULT_NPROBE = 32
 REFINE_FACTOR = 4  # IVF candidates fetched per result wanted, re-scored exactly
 MIN_REFINE = 64
 TRAIN_SAMPLE_PER_LIST = 64  # k-means training points per list (FAISS warns below 39)
-KMEANS_ITERATIONS = 10  # FAISS's default 25 costs 2.5× the training time for little recall
+KMEANS_ITERATIONS = 10  # FAISS's default 25 costs more training time for little recall
 ADD_BLOCK = 262_144  # vectors assigned and encoded at a time (bounds the temporary memory)
 
 _BLAS = ThreadpoolController()

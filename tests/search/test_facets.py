@@ -15,7 +15,7 @@ from search.service import SearchRequest, SearchService
 from tests.factories import synthetic_postings
 from tests.fakes import FakeEmbedder
 
-ATTR = {"team": "teams", "location": "locations", "language": "languages"}
+ATTR = {"team": "teams", "location": "locations", "language": "languages", "level": "levels"}
 
 
 @pytest.fixture(scope="module")

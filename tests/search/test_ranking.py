@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from search.ranking import (
     PRESETS,
     PostingScores,
     RankingConfig,
     best_chunk_per_posting,
+    demote,
     fuse,
     prefer,
 )
@@ -125,12 +128,12 @@ def test_preferred_postings_rise_above_similar_ones_not_above_much_better_ones()
     fused = _fused_in_order(100)
     preferred = np.zeros(100, dtype=bool)
     preferred[[5, 90]] = True
-    order = prefer(fused, preferred, RankingConfig()).pids.tolist()
+    order = prefer(fused, preferred, RankingConfig(), RankingConfig().location_weight).pids.tolist()
     assert order[0] == 5  # from 6th to first
     assert order[1] == 0  # the best match stays above a weak preferred one,
     assert 1 < order.index(90) < 20  # which still rises a long way (from 91st)
     assert sorted(order) == list(range(100))
-    off = prefer(fused, preferred, RankingConfig(location_weight=0.0))
+    off = prefer(fused, preferred, RankingConfig(), 0.0)
     assert off.pids.tolist() == fused.pids.tolist()
 
 
@@ -139,4 +142,14 @@ def test_preference_leaves_single_side_rankings_alone():
     preferred = np.ones(20, dtype=bool)
     preferred[0] = False
     for config in (PRESETS["dense"], PRESETS["bm25"], RankingConfig(fusion="weighted")):
-        assert prefer(fused, preferred, config) is fused
+        assert prefer(fused, preferred, config, 1.0) is fused
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=60))
+def test_demote_moves_marked_postings_last_keeping_each_group_in_order(marks):
+    fused = _fused_in_order(len(marks))
+    demoted = np.array(marks, dtype=bool)
+    order = demote(fused, demoted).pids.tolist()
+    kept = [p for p in range(len(marks)) if not marks[p]]
+    pushed = [p for p in range(len(marks)) if marks[p]]
+    assert order == kept + pushed

@@ -1,4 +1,8 @@
-"""Shared by the benchmark scripts: medians with min and max, percentiles, the machine."""
+"""Shared by the benchmark sections: medians with min and max, percentiles, memory, the machine.
+
+The machine is shared and has 2 cores, so a single run says little: every figure is reported as
+the median of repeated runs with its min and max, next to the load average it was measured at.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def peak_rss_mib(children: bool = False) -> float:
+    """The peak resident set of this process (or its waited-for children), from getrusage."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from collections import Counter
@@ -19,6 +20,8 @@ from index.ingest.locations import (
     resolve_location_filter,
 )
 from index.models import Location, Workplace
+from index.storage.catalog_write import facet_values
+from tests.factories import make_posting
 from tests.paths import shared_file
 
 R, H, S, U = Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE, Workplace.UNKNOWN  # S: on-site
@@ -159,10 +162,12 @@ def test_regions_containing(code: str, regions: tuple[str, ...]) -> None:
 
 
 def test_regions_containing_agrees_with_region_filters() -> None:
-    for code in COUNTRY_NAMES:
-        for region in regions_containing(code):
-            assert code in resolve_location_filter(region).countries
+    pairs = [(code, region) for code in COUNTRY_NAMES for region in regions_containing(code)]
+    assert pairs and REGION_COUNTRIES
+    for code, region in pairs:
+        assert code in resolve_location_filter(region).countries
     for region, countries in REGION_COUNTRIES.items():
+        assert countries, region
         assert all(region in regions_containing(code) for code in countries)
 
 
@@ -238,14 +243,9 @@ def test_city_filter_is_only_the_city(value: str) -> None:
 
 
 def _filed_under(location: Location) -> set[tuple[str, str]]:
-    """The keys the catalog files a posting's location under (mirrors index.catalog)."""
-    keys = {("country", code.casefold()) for code in location.countries}
-    keys |= {("city", city.casefold()) for city in location.cities}
-    keys |= {("region", region.casefold()) for region in location.regions}
-    keys.add(("workplace", location.workplace.value))
-    if location.worldwide:
-        keys.add(("worldwide", "yes"))
-    return keys
+    """The (field, value) keys the catalog files a posting with this location under."""
+    posting = dataclasses.replace(make_posting("p"), location=location)
+    return {(field, value) for field, value, _ in facet_values(posting)}
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,18 @@
 """The scale part of `jobsearch bench`: the vector-search stage alone on synthetic, clustered
 384-d vectors (100k, 1M, 8M chunks: 8M is about 1M postings), for each index type, with
-recall@10 against exact search. The vectors come from a fixed-seed generator and are cached
-under var/bench/synthetic (8M float32 is 12 GiB on disk), as are the built indexes.
+recall@10 against exact search. The real corpus is far smaller than the collections an index
+must serve, so the vectors come from a fixed-seed generator whose clusters and anisotropy
+imitate the real embeddings; they are cached under the work directory's synthetic/ (8M float32
+is 12 GiB on disk), as are the built indexes.
 
-    python scripts/bench_scale.py --sizes 100000,1000000 [--repeat 3] [--queries 100]
+    python -m scripts.bench.scale --sizes 100000,1000000 [--repeat 3] [--queries 100] [--dir D]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -19,9 +22,7 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from scripts.bench_stats import percentile, rss_mib, summarize  # noqa: E402
+from scripts.bench.stats import percentile, rss_mib, summarize
 
 DIMENSION = 384
 CLUSTERS = 20_000  # topics; cluster sizes follow a Zipf-like law, as job sections do
@@ -34,11 +35,14 @@ SEED = 20261126
 
 
 def shared_direction() -> np.ndarray:
+    """The one direction all vectors lean towards: real sentence embeddings are anisotropic,
+    and a uniform cloud would make every index look better than it will be."""
     g = np.random.default_rng(SEED + 1).normal(size=DIMENSION).astype(np.float32)
     return g / np.linalg.norm(g)
 
 
 def centres() -> np.ndarray:
+    """Cluster centres grouped under a few hundred topics, as job sections group by trade."""
     rng = np.random.default_rng(SEED)
     topics = rng.normal(size=(200, DIMENSION)).astype(np.float32)
     picked = topics[rng.integers(0, 200, CLUSTERS)]
@@ -48,12 +52,14 @@ def centres() -> np.ndarray:
 
 
 def cluster_weights() -> np.ndarray:
+    """Zipf-like cluster sizes: a few kinds of section are everywhere, most are rare."""
     w = 1.0 / np.arange(1, CLUSTERS + 1) ** 0.7
     out: np.ndarray = w / w.sum()
     return out
 
 
 def generate(rows: int, rng: np.random.Generator, c: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """`rows` unit vectors around the weighted centres, leaning on the shared direction."""
     x = c[rng.choice(CLUSTERS, rows, p=w)]
     x += NOISE * rng.standard_normal((rows, DIMENSION), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -81,6 +87,7 @@ def synthetic_vectors(size: int, directory: Path) -> np.ndarray:
 
 
 def synthetic_queries(count: int) -> np.ndarray:
+    """Queries from the same distribution (their own seed), so they land among the data."""
     return generate(count, np.random.default_rng([SEED, 999_999]), centres(), cluster_weights())
 
 
@@ -109,6 +116,7 @@ def exact_top(
 
 
 def recall(found: list[np.ndarray], truth: np.ndarray) -> float:
+    """Mean share of the exact top-k that each search found (recall@k)."""
     return float(
         np.mean(
             [
@@ -122,6 +130,8 @@ def recall(found: list[np.ndarray], truth: np.ndarray) -> float:
 def timed_searches(
     search: Callable[[np.ndarray], Any], queries: np.ndarray, repeat: int, warm: int = 5
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """p50/p95 per round (median over rounds) and the last round's hits, after a warm-up that
+    pages in what the queries touch, so the figures are of a warm index as a server has."""
     for q in queries[:warm]:
         search(q)  # warm up (page in what the queries touch)
     p50s: list[float] = []
@@ -147,6 +157,8 @@ def bench_scale(
     query_count: int = 100,
     save_partial: Callable[[dict[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
+    """For each size: exact search, IVF-SQ8 at several nprobe, and filtered IVF search, each
+    with recall@10 against exact search; `save_partial` after each size, since 8M takes long."""
     from index.storage.vectors import VectorStore, default_nlist, write_ivf
 
     out: dict[str, Any] = {}
@@ -189,7 +201,7 @@ def bench_scale(
             "ivf_add_s": summarize([info["add_seconds"]], 1),
             "ivf_file_mib": summarize([(folder / "vectors.ivf").stat().st_size / 2**20], 0),
             "vectors_file_mib": summarize([(folder / "vectors.npy").stat().st_size / 2**20], 0),
-            "process_rss_mib": summarize([rss_mib(__import__("os").getpid())["rss"]], 0),
+            "process_rss_mib": summarize([rss_mib(os.getpid())["rss"]], 0),
         }
         store = VectorStore(folder, "ivf-sq8")
         rng = np.random.default_rng(7)
@@ -212,7 +224,9 @@ def bench_scale(
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """The scale bench alone, printing its JSON (`jobsearch bench --sections scale` saves it
+    with the other sections)."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -222,10 +236,11 @@ def main() -> int:
     parser.add_argument(
         "--dir",
         type=Path,
-        default=Path(__file__).resolve().parents[1] / "var" / "bench" / "synthetic",
+        default=Path("var/bench/synthetic"),
+        help="where the vectors and indexes are cached (default var/bench/synthetic)",
     )
     parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     result = bench_scale(
         [int(s) for s in args.sizes.split(",")], args.repeat, args.dir, args.queries
     )

@@ -121,5 +121,5 @@ def test_chunk_real_tokenizer_never_exceeds_model_limit(torch_embedder):
     chunks = chunk_posting(posting, torch_embedder.count_tokens, torch_embedder.max_tokens)
     assert len(chunks) > 1
     for chunk in chunks:
-        ids = torch_embedder._tokenizer(chunk.text)["input_ids"]  # with special tokens
+        ids = torch_embedder._model.tokenizer(chunk.text)["input_ids"]  # with special tokens
         assert len(ids) <= torch_embedder.max_tokens

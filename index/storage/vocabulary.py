@@ -1,0 +1,32 @@
+"""The index's own words with the number of postings using each, unstemmed: the dictionary a
+misspelled query word is corrected against (search.spelling). Written at build time from the
+keyword table's text, so every word a seeker could find is in it, company and product names too.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+
+VOCABULARY_SCHEMA = """
+CREATE TABLE vocabulary (word TEXT PRIMARY KEY, postings INTEGER NOT NULL) WITHOUT ROWID;
+"""
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)  # letters only: "pyhton", not "c++" or "s3"
+MAX_WORD_CHARS = 30
+
+
+def write_vocabulary(db: sqlite3.Connection, table: str) -> None:
+    """Count, for every word of the FTS5 `table`'s text, the rows that use it."""
+    db.executescript(VOCABULARY_SCHEMA)
+    counts: Counter[str] = Counter()
+    for row in db.execute(f"SELECT * FROM {table}"):
+        text = " ".join(str(column or "") for column in row).casefold()
+        counts.update({w for w in _WORD.findall(text) if len(w) <= MAX_WORD_CHARS})
+    db.executemany("INSERT INTO vocabulary VALUES (?, ?)", counts.items())
+
+
+def read_vocabulary(db: sqlite3.Connection, min_postings: int = 1) -> dict[str, int]:
+    """Words used by at least `min_postings` postings, with their counts."""
+    rows = db.execute("SELECT word, postings FROM vocabulary WHERE postings >= ?", (min_postings,))
+    return dict(rows.fetchall())

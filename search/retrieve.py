@@ -1,0 +1,111 @@
+"""The retrieval stage: candidates from each side, filters applied inside them (never after).
+
+Dense: section chunks by cosine, pooled per posting (search.dense). Keyword: postings by BM25
+(index.storage.bm25). Each side returns at least `candidates` postings for the fusion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from index.models import FacetKey
+from index.storage.loaded import LoadedIndex
+from index.timing import StageTimer
+from search.dense import dense_postings
+from search.query import PreparedQuery
+from search.ranking import FusedScores, PostingScores, RankingConfig
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    dense: PostingScores
+    keyword_pids: IntArray
+    keyword_scores: FloatArray
+    complete: bool  # every allowed chunk could compete (exact search)
+    unfiltered: PostingScores | None = None  # every dense match before filters, when known
+
+
+def retrieve_candidates(
+    index: LoadedIndex,
+    query: PreparedQuery,
+    pids: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    needed: int,
+    facets: bool,
+    timer: StageTimer,
+) -> Candidates:
+    """Dense and keyword candidates among `pids` (None: every posting)."""
+    dense, unfiltered, complete = PostingScores.empty(), None, True
+    if config.uses_dense:
+        with timer.stage("vector"):
+            dense, unfiltered, complete = _dense_side(
+                index, query, pids, penalties, config, needed, facets
+            )
+    keyword_pids = np.zeros(0, dtype=np.int64)
+    keyword_scores = np.zeros(0, dtype=np.float32)
+    if config.uses_keywords:
+        with timer.stage("keyword"):
+            keywords = query.terms + (query.phrases if config.phrase_pairs else ())
+            keyword_pids, keyword_scores = index.catalog.keyword_search(
+                keywords, max(needed, config.candidates), pids, config.column_weights
+            )
+    return Candidates(dense, keyword_pids, keyword_scores, complete, unfiltered)
+
+
+def _dense_side(
+    index: LoadedIndex,
+    query: PreparedQuery,
+    pids: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    needed: int,
+    facets: bool,
+) -> tuple[PostingScores, PostingScores | None, bool]:
+    wanted = max(needed, config.candidates) if config.uses_keywords else needed
+    filter_afterwards = config.min_score > 0 and pids is not None and facets
+    if filter_afterwards and index.store.exact():
+        # A threshold search returns every match, so filtering afterwards is exact, and the
+        # unfiltered matches are what the facet counts need anyway. (Without facets the filter
+        # restricts the search: a narrow one scores a few chunks. On an approximate index a
+        # narrow filter must restrict the search itself.)
+        unfiltered, complete = dense_postings(index, query.vector, None, penalties, config, wanted)
+        allowed_mask = np.zeros(index.catalog.posting_count, dtype=bool)
+        allowed_mask[pids] = True
+        return unfiltered.take(allowed_mask[unfiltered.pids]), unfiltered, complete
+    allowed = None if pids is None else index.catalog.chunk_ids(pids)
+    dense, complete = dense_postings(index, query.vector, allowed, penalties, config, wanted)
+    return dense, None, complete
+
+
+def matched_before_filters(
+    index: LoadedIndex,
+    query: PreparedQuery,
+    penalties: FloatArray,
+    config: RankingConfig,
+    fused: FusedScores,
+    candidates: Candidates,
+    conditions: dict[str, list[FacetKey]],
+) -> IntArray | None:
+    """The postings the query matches before filters (sorted), or None when every posting
+    does: facet counts for a field ignore that field's own filter, so they need the matches
+    the filters took away too."""
+    if candidates.unfiltered is not None:
+        return np.sort(candidates.unfiltered.pids)
+    if not (config.min_score > 0 or not config.uses_dense):
+        return None
+    if not conditions:
+        return np.sort(fused.pids)
+    if not config.uses_dense:
+        pids, _ = index.catalog.keyword_search(
+            query.terms, index.catalog.posting_count, None, config.column_weights
+        )
+        return np.unique(pids)
+    dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
+    return np.sort(dense.pids)

@@ -1,0 +1,83 @@
+"""Misspelled query words corrected against the index's own vocabulary ("pyhton develper" is
+searched as "python developer"), with SymSpell (symspellpy): edit-distance look-ups against the
+words the postings use, weighted by how many postings use each.
+
+Only a word the index has never seen is corrected, and only to a word that is common enough
+to be one (so a rare typo in a posting is no dictionary entry). Programming languages and
+places are never touched, nor are short words, numbers and words with symbols ("c++", "k8s").
+The caller reports the corrected text, so the seeker sees what was searched and can search
+their own words instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from symspellpy import SymSpell, Verbosity
+
+from index.ingest.languages import canonical_language
+from index.ingest.locations import places_named
+from index.storage.catalog import Catalog
+
+MIN_WORD_CHARS = 4  # shorter words are too often abbreviations to correct
+MIN_SUGGESTION_POSTINGS = 3  # a correction must be a word at least this many postings use
+MAX_EDIT_DISTANCE = 2
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str  # the query with its misspelled words replaced
+    words: tuple[tuple[str, str], ...]  # (as typed, corrected)
+
+
+class Speller:
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self._known = vocabulary
+        self._symspell = SymSpell(max_dictionary_edit_distance=MAX_EDIT_DISTANCE, prefix_length=7)
+        for word, postings in vocabulary.items():
+            if postings >= MIN_SUGGESTION_POSTINGS and len(word) >= MIN_WORD_CHARS - 1:
+                self._symspell.create_dictionary_entry(word, postings)
+
+    def correct(self, query: str) -> Correction | None:
+        """`query` with unknown words corrected, or None when every word is fine."""
+        protected = [(m.start, m.end) for m in places_named(query)]
+        out, changes, last = [], [], 0
+        for match in _WORD.finditer(query):
+            word = match.group(0)
+            if any(start <= match.start() < end for start, end in protected):
+                continue
+            fixed = self._suggest(word)
+            if fixed is None:
+                continue
+            out.append(query[last : match.start()] + fixed)
+            changes.append((word, fixed))
+            last = match.end()
+        if not changes:
+            return None
+        return Correction("".join(out) + query[last:], tuple(changes))
+
+    def _suggest(self, word: str) -> str | None:
+        folded = word.casefold()
+        if len(folded) < MIN_WORD_CHARS or folded in self._known:
+            return None
+        if canonical_language(word) is not None:
+            return None
+        distance = 1 if len(folded) < 6 else MAX_EDIT_DISTANCE
+        found = self._symspell.lookup(folded, Verbosity.CLOSEST, max_edit_distance=distance)
+        if not found:
+            return None
+        best = max(found, key=lambda s: (-s.distance, s.count, s.term))
+        return best.term if best.term != folded else None
+
+
+_SPELLERS: WeakKeyDictionary[Catalog, Speller] = WeakKeyDictionary()
+
+
+def speller_for(catalog: Catalog) -> Speller:
+    """The speller of an index, built on first use (it only changes with the build)."""
+    if catalog not in _SPELLERS:
+        _SPELLERS[catalog] = Speller(catalog.vocabulary())
+    return _SPELLERS[catalog]
