@@ -3,10 +3,11 @@
 // append(string)), never through innerHTML, so markup in a posting shows as text and never runs.
 "use strict";
 
-const FIELDS = ["team", "location", "language"];
+const FIELDS = ["team", "location", "language", "level"];
 const LIMIT = 10; // results per page unless the URL says otherwise
 const SHOWN = 8; // facet values shown before "Show all"
-const LONG_QUERY = 1500; // a longer description goes to the API in a POST body, not a URL
+const LONG_QUERY = 1500;
+const LEVEL_NAMES = { intern: "Internship", entry: "Entry-level", mid: "Mid-level", senior: "Senior", staff: "Staff and principal", manager: "Manager", director: "Director and above" }; // a longer description goes to the API in a POST body, not a URL
 const $ = (id) => document.getElementById(id);
 const ui = { seq: 0, expanded: {}, filtersOpen: null };
 
@@ -32,6 +33,7 @@ function readState() {
     offset: Math.max(parseInt(p.get("offset"), 10) || 0, 0),
     limit: Math.min(Math.max(parseInt(p.get("limit"), 10) || LIMIT, 1), 100),
     filters: Object.fromEntries(FIELDS.map((f) => [f, p.getAll(f)])),
+    exact: p.get("spellcheck") === "false", // search the words as typed, no correction
   };
 }
 
@@ -41,6 +43,7 @@ function params(state) {
   for (const f of FIELDS) for (const v of state.filters[f]) p.append(f, v);
   if (state.offset) p.set("offset", state.offset);
   if (state.limit !== LIMIT) p.set("limit", state.limit);
+  if (state.exact) p.set("spellcheck", "false");
   if (state.view !== "search") { p.set("view", state.view); p.set("id", state.id); }
   return p;
 }
@@ -214,9 +217,10 @@ async function loadResults(state) {
     return () => drawResults(state, body, source);
   }
   if (state.q) p.set("q", state.q);
+  if (state.exact) p.set("spellcheck", "false");
   for (const f of FIELDS) for (const v of state.filters[f]) p.append(f, v);
   const body = state.q.length > LONG_QUERY
-    ? await api("/v1/search", { ...state.filters, q: state.q, offset: state.offset, limit: state.limit })
+    ? await api("/v1/search", { ...state.filters, q: state.q, offset: state.offset, limit: state.limit, spellcheck: !state.exact })
     : await api(`/v1/search?${p}`);
   body.facets ??= await api("/v1/facets"); // the newest-first listing comes without counts
   return () => drawResults(state, body, null);
@@ -227,6 +231,14 @@ function drawResults(state, body, source) {
   const title = source ? `Jobs similar to ${source.title}` : state.q ? "Jobs matching your description" : "Newest jobs";
   $("head").replaceChildren(el("h1", { tabindex: "-1", text: title }));
   if (source) $("head").prepend(backLink("← Back to the posting", { ...state, view: "posting", offset: 0 }));
+  if (body.corrected_query) { // "did you mean": what was searched, and a way back to the words typed
+    $("head").append(el("p", { class: "corrected" }, "Showing results for ", el("strong", { text: body.corrected_query }), ". ",
+      link(`Search instead for ${state.q}`, { ...state, offset: 0, exact: true }, { class: "original" })));
+  }
+  if (body.query_level) { // the seniority the description named: first in the ranking, not a filter
+    const level = LEVEL_NAMES[body.query_level] || body.query_level;
+    $("head").append(el("p", { class: "understood", text: `${level} roles come first, as your description asks.` }));
+  }
   const where = body.query_location || [];
   if (where.length) { // the place the description named: preferred in the ranking, not a filter
     const places = where.filter((w) => w !== "remote");
@@ -313,7 +325,7 @@ document.addEventListener("DOMContentLoaded", () => {
   history.scrollRestoration = "manual";
   $("search").addEventListener("submit", (event) => {
     event.preventDefault();
-    go({ ...readState(), q: $("q").value.trim(), offset: 0, view: "search", id: "" });
+    go({ ...readState(), q: $("q").value.trim(), offset: 0, view: "search", id: "", exact: false });
   });
   $("q").addEventListener("keydown", (event) => { // Enter searches, Shift+Enter adds a line
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("search").requestSubmit(); }
