@@ -311,10 +311,9 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     reports = []
     for name, config in configs:
 
-        def run(query: str, config: RankingConfig = config) -> list[str]:
-            return [
-                h.posting.id for h in service.search(SearchRequest(query, limit=50), config).hits
-            ]
+        def run(query: str, config: RankingConfig = config) -> tuple[list[str], int]:
+            result = service.search(SearchRequest(query, limit=50), config)
+            return [h.posting.id for h in result.hits], result.total
 
         reports.append(evaluate(name, run, queries, qrels))
     table = render_markdown(reports)

@@ -116,6 +116,8 @@ class QueryScores:
     judged10: float
     ndcg10_condensed: float  # nDCG@10 over the judged results only (unjudged ones removed)
     seconds: float
+    total: int | None = None  # how many postings the search said match (None: not reported)
+    relevant: int = 0  # judged relevant (grade > 0) for this query
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,21 @@ class EvalReport:
     mean: dict[str, float]
     latency_ms_p50: float
 
+    @property
+    def total_ratio_p50(self) -> float | None:
+        """Median over queries of total / judged-relevant: how honest `total` is."""
+        ratios = [
+            s.total / s.relevant for s in self.per_query if s.total is not None and s.relevant
+        ]
+        return statistics.median(ratios) if ratios else None
+
+
+Searched = Sequence[str] | tuple[Sequence[str], int]  # ranked ids, optionally with the total
+
 
 def evaluate(
     config_name: str,
-    search: Callable[[str], Sequence[str]],
+    search: Callable[[str], Searched],
     queries: Mapping[str, str],
     qrels: Qrels,
     depth: int = 50,
@@ -144,8 +157,12 @@ def evaluate(
         if qid not in qrels:
             continue
         started = time.perf_counter()
-        ranked = list(search(query))[:depth]
+        found = search(query)
         seconds = time.perf_counter() - started
+        total = None
+        if isinstance(found, tuple):
+            found, total = found
+        ranked = list(found)[:depth]
         judged = qrels[qid]
         scores.append(
             QueryScores(
@@ -158,6 +175,8 @@ def evaluate(
                 judged_share_at(ranked, judged),
                 ndcg_at([doc for doc in ranked if doc in judged], judged),
                 seconds,
+                total,
+                sum(1 for grade in judged.values() if grade > 0),
             )
         )
     mean = {m: statistics.fmean(getattr(s, m) for s in scores) if scores else 0.0 for m in METRICS}
@@ -171,17 +190,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×"
+
+
 def render_markdown(reports: Sequence[EvalReport]) -> str:
     """One row per configuration, then nDCG@10 per query side by side (rows matched by qid)."""
     lines = [
-        "| config | nDCG@10 | MRR@10 | P@5 | Recall@50 | judged@10 | nDCG@10 judged-only | p50 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| config | nDCG@10 | MRR@10 | P@5 | Recall@50 | judged@10 | nDCG@10 judged-only "
+        "| total / relevant (median) | p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in reports:
         m = r.mean
         lines.append(
             f"| {r.config} | {m['ndcg10']:.3f} | {m['mrr10']:.3f} | {m['p5']:.3f} | {m['recall50']:.3f} "
-            f"| {m['judged10']:.3f} | {m['ndcg10_condensed']:.3f} | {r.latency_ms_p50:.1f} |"
+            f"| {m['judged10']:.3f} | {m['ndcg10_condensed']:.3f} | {_ratio(r.total_ratio_p50)} "
+            f"| {r.latency_ms_p50:.1f} |"
         )
     if reports:
         by_qid = [{s.qid: s for s in r.per_query} for r in reports]
@@ -200,6 +225,7 @@ def reports_to_json(reports: Sequence[EvalReport]) -> dict[str, object]:
         r.config: {
             "mean": r.mean,
             "latency_ms_p50": r.latency_ms_p50,
+            "total_ratio_p50": r.total_ratio_p50,
             "per_query": [asdict(s) for s in r.per_query],
         }
         for r in reports

@@ -9,6 +9,7 @@ so results are stable across FAISS and numpy scoring paths.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
@@ -38,6 +39,20 @@ class RankingConfig:
     phrase_pairs: int = 0  # 1: adjacent query word pairs also search as phrases
     location_weight: float = 1.0  # RRF weight of postings in the place the query names
     level_weight: float = 1.0  # RRF weight of postings at the level the query names
+    # RRF weights of two more lists over the best `rerank_depth` fused postings: by how much of
+    # the query's words the title holds (the role named), and the title or job text holds
+    # (every part of the query, not one strongly). 0: off.
+    title_match_weight: float = 0.0
+    coverage_weight: float = 0.0
+    rerank_depth: int = 200
+    # A keyword-only posting (below min_score on the dense side) is a match when its BM25 is at
+    # least this share of the best one's. 0: only the dense side admits.
+    keyword_admit: float = 0.0
+    # The match set, calibrated per query: a posting counts (in `total` and the facets) when
+    # its dense score is within `match_margin` of the best one's, or its BM25 within
+    # `keyword_margin` (a share) of the best BM25. 0: every posting above min_score counts.
+    match_margin: float = 0.0
+    keyword_margin: float = 0.0
     demote_wrong_level: bool = True  # clearly wrong levels go below every other match
 
     @property
@@ -149,6 +164,16 @@ class FusedScores:
     def __len__(self) -> int:
         return len(self.pids)
 
+    def take(self, rows: npt.NDArray[np.bool_] | IntArray | slice) -> FusedScores:
+        """The rows selected (a mask, indices or a slice), in their order."""
+        return FusedScores(
+            self.pids[rows],
+            self.scores[rows],
+            self.dense[rows],
+            self.keyword[rows],
+            self.chunk_ids[rows],
+        )
+
     def items(self, rows: IntArray | slice | None = None) -> list[FusedScore]:
         """The rows selected (all by default) as objects, for a page of results."""
         rows = slice(None) if rows is None else rows
@@ -225,6 +250,10 @@ def fuse(
         eligible = keyword_pids
     elif config.min_score > 0:
         eligible = dense.pids
+        if config.keyword_admit > 0 and len(keyword_scores):
+            # a strong keyword match the dense side scored below the threshold still counts
+            strong = keyword_pids[keyword_scores >= config.keyword_admit * keyword_scores[0]]
+            eligible = np.concatenate([eligible, strong[dense_rank[strong] == 0]])
     else:  # the union: dense order, then keyword-only postings in keyword order
         eligible = np.concatenate([dense.pids, keyword_pids[dense_rank[keyword_pids] == 0]])
     d_rank, k_rank = dense_rank[eligible], keyword_rank[eligible]
@@ -283,6 +312,40 @@ def prefer(
     hit = preferred[fused.pids]
     rank = np.cumsum(hit)
     score = fused.scores + np.where(hit, weight / (config.rrf_k + rank), 0.0)
+    return _reordered(fused, score)
+
+
+def calibrated_matches(fused: FusedScores, config: RankingConfig) -> npt.NDArray[np.bool_]:
+    """Which fused postings plausibly match the query (see RankingConfig.match_margin): near
+    the best dense score or near the best BM25, so a specific query matches what fits it,
+    not every posting that mentions the same kind of work."""
+    if config.match_margin <= 0 or len(fused) == 0:
+        return np.ones(len(fused), dtype=bool)
+    dense = np.nan_to_num(fused.dense, nan=-np.inf)
+    keep = dense >= float(dense.max()) - config.match_margin
+    keyword = np.nan_to_num(fused.keyword, nan=0.0)
+    if config.keyword_margin > 0 and float(keyword.max()) > 0:
+        keep |= keyword >= (1.0 - config.keyword_margin) * float(keyword.max())
+    return keep
+
+
+def boost_by_rank(
+    fused: FusedScores,
+    lists: Sequence[tuple[npt.NDArray[np.float64], float]],
+    config: RankingConfig,
+) -> FusedScores:
+    """Add reciprocal-rank lists over the first postings: each list orders the first
+    len(values) postings by `values` (higher first; ties keep the fused order) and adds
+    weight / (rrf_k + rank) to their scores."""
+    score = fused.scores.copy()
+    for values, weight in lists:
+        depth = len(values)
+        if weight <= 0 or depth == 0:
+            continue
+        order = np.lexsort((np.arange(depth), -values))
+        rank = np.empty(depth, dtype=np.int64)
+        rank[order] = np.arange(1, depth + 1)
+        score[:depth] += weight / (config.rrf_k + rank)
     return _reordered(fused, score)
 
 

@@ -97,7 +97,11 @@ def matched_before_filters(
     does: facet counts for a field ignore that field's own filter, so they need the matches
     the filters took away too."""
     if candidates.unfiltered is not None:
-        return np.sort(candidates.unfiltered.pids)
+        unfiltered = candidates.unfiltered
+        if config.match_margin > 0 and len(unfiltered):
+            near = unfiltered.scores >= float(unfiltered.scores.max()) - config.match_margin
+            return np.union1d(unfiltered.pids[near], fused.pids)
+        return np.sort(unfiltered.pids)
     if not (config.min_score > 0 or not config.uses_dense):
         return None
     if not conditions:
@@ -108,4 +112,7 @@ def matched_before_filters(
         )
         return np.unique(pids)
     dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
+    if config.match_margin > 0 and len(dense):
+        near = dense.scores >= float(dense.scores.max()) - config.match_margin
+        return np.union1d(dense.pids[near], fused.pids)
     return np.sort(dense.pids)

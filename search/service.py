@@ -30,6 +30,8 @@ from search.ranking import (
     FusedScore,
     FusedScores,
     RankingConfig,
+    boost_by_rank,
+    calibrated_matches,
     chunk_penalties,
     demote,
     fuse,
@@ -113,6 +115,8 @@ class SearchService:
             fused = fuse(
                 candidates.dense, candidates.keyword_pids, candidates.keyword_scores, config
             )
+            fused = fused.take(calibrated_matches(fused, config))
+            fused = _apply_coverage(index, fused, query, config)
             fused, preferred = _apply_intents(index, fused, understood, config)
             if config.min_score > 0 or not config.uses_dense:
                 total = len(fused)
@@ -236,6 +240,19 @@ class SearchService:
                 index.catalog.chunk_kind, index.catalog.chunk_boilerplate, config
             )
         return self._penalties[key]
+
+
+def _apply_coverage(
+    index: LoadedIndex, fused: FusedScores, query: PreparedQuery, config: RankingConfig
+) -> FusedScores:
+    """Every part of the query: the best fused postings re-ranked by how much of the query's
+    words their title (the role) and their job text (all it asks for) hold."""
+    if config.title_match_weight <= 0 and config.coverage_weight <= 0:
+        return fused
+    depth = min(len(fused), config.rerank_depth)
+    in_title, in_job = index.catalog.coverage(query.terms, fused.pids[:depth])
+    lists = [(in_title, config.title_match_weight), (in_job, config.coverage_weight)]
+    return boost_by_rank(fused, lists, config)
 
 
 def _apply_intents(

@@ -69,8 +69,24 @@ class Speller:
         found = self._symspell.lookup(folded, Verbosity.CLOSEST, max_edit_distance=distance)
         if not found:
             return None
-        best = max(found, key=lambda s: (-s.distance, s.count, s.term))
+        best = max(found, key=lambda s: (-s.distance, _slip(folded, s.term), s.count, s.term))
         return best.term if best.term != folded else None
+
+
+def _slip(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one of the slips fingers make most: two letters swapped
+    ("pyhton"), a letter doubled ("writter") or a double letter typed once ("sucess"). Between
+    corrections equally far, such a slip beats a wrong letter ("writter" is "writer", not
+    "written")."""
+    if len(typed) == len(word):
+        return sorted(typed) == sorted(word)
+    longer, shorter = (typed, word) if len(typed) > len(word) else (word, typed)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(
+        longer[i] == longer[i + 1] and longer[:i] + longer[i + 1 :] == shorter
+        for i in range(len(longer) - 1)
+    )
 
 
 _SPELLERS: WeakKeyDictionary[Catalog, Speller] = WeakKeyDictionary()

@@ -1,8 +1,8 @@
 """A posting's seniority level, read from its title, or from its text where the text is explicit
 ("new grad", "0-2 years of experience").
 
-Titles say it in many ways: "Sr." and "III" are senior, "II" is mid, "Lead" and "Principal" sit
-above senior, "Head of" is a director. "Manager" is a level only for people managers: a
+Titles say it in many ways: "Sr.", "Lead" and "III" are senior, "II" is mid, "Staff" and
+"Principal" sit above senior, "Head of" is a director. "Manager" is a level only for people managers: a
 Product, Program or Account Manager is a role, and is levelled by its other words. A title with
 no marker and a text that says nothing explicit is "mid", the level most postings hire at.
 """
@@ -18,8 +18,11 @@ _INTERN = re.compile(
     r"summer (?:student|analyst|associate)|praktikum|stagiaire|stage)\b"
 )
 _DIRECTOR = re.compile(
-    r"\b(?:director|head of|head,|vp|svp|evp|avp|vice[- ]president|chief|cto|ceo|cfo|coo|"
-    r"ciso|cio|cpo|general manager|managing director|president)\b"
+    r"\b(?:director|head of|head,|vice[- ]president|chief|cto|ceo|cfo|coo|ciso|cio|cpo|"
+    r"general manager|managing director|president)\b"
+    # "VP" leads a title ("VP of Engineering", "SVP, Data"); after a role it is a bank's rank
+    # ("Senior Java Developer - VP"), not the job.
+    r"|^(?:senior |sr\.? |associate |assistant )?(?:vp|svp|evp|avp)\b"
 )
 # Roles whose title says "manager" without managing people.
 _ROLE_MANAGER = re.compile(
@@ -31,15 +34,19 @@ _ROLE_MANAGER = re.compile(
     r"(?:\s+\w+)?\s+manager\b"
 )
 _MANAGER = re.compile(r"\b(?:manager|managing|team lead|team leader|supervisor)\b")
-_STAFF = re.compile(
-    r"\b(?:staff|principal|distinguished|fellow|architect|lead|tech lead|technical lead)\b"
+_STAFF = re.compile(r"\b(?:staff|principal|distinguished|fellow|architect)\b")
+# "Staff" that names the job, not the rank: a staff accountant is an early-career role.
+_STAFF_ROLE = re.compile(
+    r"\bstaff (?:accountant|auditor|nurse|attorney|writer|pharmacist|accounting)"
+    r"|\bmember of (?:the )?technical staff"
 )
-_SENIOR = re.compile(r"\b(?:senior|sr\.?|snr|iii|iv|level (?:3|4|iii|iv))(?=\W|$)")
+# "Lead X Engineer" is most often a senior individual contributor; a team lead manages.
+_SENIOR = re.compile(r"\b(?:senior|sr\.?|snr|lead|iii|iv|level (?:3|4|iii|iv))(?=\W|$)")
 _ENTRY = re.compile(
     r"\b(?:junior|jr\.?|entry[- ]level|graduate|new grad|grad|early[- ]career|trainee|"
     r"associate|level (?:1|i)|i)(?=\W|$)"
 )
-_MID = re.compile(r"\b(?:mid|mid-level|intermediate|ii|level (?:2|ii))(?=\W|$)")
+_MID = re.compile(r"\b(?:mid|mid-level|middle|intermediate|ii|level (?:2|ii))(?=\W|$)")
 
 _TEXT_ENTRY = re.compile(
     r"\b(?:new grads?|new graduates?|recent graduates?|recent grads?|entry[- ]level|"
@@ -59,7 +66,7 @@ def level_from_title(title: str) -> Level | None:
         return Level.DIRECTOR
     if _MANAGER.search(text) and not _ROLE_MANAGER.search(text):
         return Level.MANAGER
-    if _STAFF.search(text):
+    if _STAFF.search(_STAFF_ROLE.sub("", text)):
         return Level.STAFF
     if _SENIOR.search(text):
         return Level.SENIOR

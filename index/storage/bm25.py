@@ -264,19 +264,54 @@ class TermIndex:
             matched[pids] = True
         return total, matched
 
-    def _token_scores(
-        self, db: sqlite3.Connection, token: str, weight: npt.NDArray[np.float64]
-    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    def coverage(
+        self, db: sqlite3.Connection, terms: Sequence[str], pids: IntArray
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """For each of `pids`, the share of the query's tokens its title holds, and the share
+        its title or job text holds (company context aside), each token weighted by its IDF:
+        how much of what the seeker named a posting covers, however strongly it matches one."""
+        tokens = list(dict.fromkeys(t for term in terms for t in tokens_of(term)))
+        in_title = np.zeros(len(pids), dtype=np.float64)
+        in_job = np.zeros(len(pids), dtype=np.float64)
+        weights = 0.0
+        for token in tokens:
+            token_pids, counts = self._postings(db, token)
+            idf = self._idf(len(token_pids)) if len(token_pids) else math.log(self.rows + 1.0)
+            weights += idf
+            if not len(token_pids) or not len(pids):
+                continue
+            at = np.minimum(np.searchsorted(token_pids, pids), len(token_pids) - 1)
+            found = token_pids[at] == pids
+            in_title += idf * (found & (counts[at, 0] > 0))
+            in_job += idf * (found & ((counts[at, 0] + counts[at, 1]) > 0))
+        if weights == 0:
+            return in_title, in_job
+        return in_title / weights, in_job / weights
+
+    def _postings(
+        self, db: sqlite3.Connection, token: str
+    ) -> tuple[IntArray, npt.NDArray[np.uint16]]:
+        """The postings holding `token` (in pid order) and its count in each column."""
         found = db.execute(
             "SELECT pids, counts FROM term_postings WHERE token = ?", (token,)
         ).fetchone()
         if found is None:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
+            return np.zeros(0, dtype=np.int64), np.zeros((0, COLUMNS), dtype=np.uint16)
         pids = np.frombuffer(found[0], dtype=np.int32).astype(np.int64)
-        counts = np.frombuffer(found[1], dtype=np.uint16).reshape(-1, COLUMNS)
+        return pids, np.frombuffer(found[1], dtype=np.uint16).reshape(-1, COLUMNS)
+
+    def _idf(self, postings: int) -> float:
+        idf = math.log((self.rows - postings + 0.5) / (postings + 0.5))
+        return idf if idf > 0 else 1e-6
+
+    def _token_scores(
+        self, db: sqlite3.Connection, token: str, weight: npt.NDArray[np.float64]
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        pids, counts = self._postings(db, token)
+        if not len(pids):
+            return pids, np.zeros(0)
         freq = counts @ weight
-        idf = math.log((self.rows - len(pids) + 0.5) / (len(pids) + 0.5))
-        idf = idf if idf > 0 else 1e-6
+        idf = self._idf(len(pids))
         length = self.row_tokens[pids]
         part = idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
         return pids, part

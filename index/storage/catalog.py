@@ -123,6 +123,17 @@ class Catalog:
         finally:
             db.close()
 
+    def coverage(
+        self, terms: Sequence[str], pids: IntArray
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """How much of the query's words each posting's title, and title or job text, holds
+        (index.storage.bm25.TermIndex.coverage)."""
+        db = self._connect()
+        try:
+            return self._terms.coverage(db, terms, pids)
+        finally:
+            db.close()
+
     def vocabulary(self, min_postings: int = 1) -> dict[str, int]:
         """The index's words and how many postings use each (index.storage.vocabulary)."""
         db = self._connect()

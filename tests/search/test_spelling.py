@@ -17,6 +17,9 @@ VOCABULARY = {
     "berlin": 40,
     "pydough": 1,  # a product named in one posting: known, but no correction target
     "rust": 50,
+    "writer": 30,
+    "written": 400,
+    "technical": 200,
 }
 
 
@@ -58,3 +61,8 @@ def test_speller_never_touches_languages_places_and_short_or_odd_words(speller, 
 
 def test_speller_never_corrects_to_a_rare_word(speller):
     assert speller.correct("pydouhg") is None
+
+
+def test_speller_prefers_a_finger_slip_to_a_more_common_word(speller):
+    correction = speller.correct("techincal writter")
+    assert correction is not None and correction.text == "technical writer"

@@ -20,9 +20,15 @@ from tests.paths import shared_file
         ("Sr. Engineer", Level.SENIOR),
         ("Senior Software Engineer I", Level.SENIOR),
         ("Software Engineer III", Level.SENIOR),
-        ("Lead", Level.STAFF),
-        ("Lead Software Engineer, Backend", Level.STAFF),
+        ("Lead", Level.SENIOR),
+        ("Lead Software Engineer, Backend", Level.SENIOR),
+        ("Team Lead, QA", Level.MANAGER),
+        ("VP of Engineering", Level.DIRECTOR),
+        ("Senior Java Developer - VP", Level.SENIOR),  # a bank's rank, not the job
+        ("Member of Technical Staff", None),
+        ("Junior/Middle Python Developer", Level.ENTRY),
         ("Staff", Level.STAFF),
+        ("Staff Accountant", None),
         ("Senior Staff Security Engineering Lead", Level.STAFF),
         ("Principal Engineer I - .NET", Level.STAFF),
         ("Head of Data", Level.DIRECTOR),
@@ -79,7 +85,7 @@ def test_levels_of_the_real_corpus_titles_are_plausible():
     by_level: dict[Level | None, list[str]] = {}
     for title in titles:
         by_level.setdefault(level_from_title(title), []).append(title)
-    senior = re.compile(r"senior|\bsn?r\b|\biii\b|\biv\b|level 3", re.I)
+    senior = re.compile(r"senior|\bsn?r\b|lead|\biii\b|\biv\b|level 3", re.I)
     intern = re.compile(r"intern|co-?op|apprentic|working student", re.I)
     assert all(senior.search(t) for t in by_level[Level.SENIOR])
     assert all(intern.search(t) for t in by_level[Level.INTERN])
