@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     location_weight: float | None = None  # a location the query names (search.intent); 0: off
     level_weight: float | None = None  # a level the query names (search.levels); 0: off
     demote_wrong_level: bool | None = None  # clearly wrong levels after every other match
+    title_match_weight: float | None = None  # the title holding the query's words; 0: off
+    coverage_weight: float | None = None  # the job text holding all of them; 0: off
+    rerank_depth: int | None = None
+    keyword_admit: float | None = None  # strong BM25 matches below the dense threshold count
+    match_margin: float | None = None  # the calibrated match set (README "Totals"); 0: off
+    keyword_margin: float | None = None
+    match_dense_top: int | None = None
 
     # Serving a public careers site.
     cors_origins: list[str] = []  # e.g. ["https://careers.example.com"]; empty: no CORS headers
@@ -94,6 +101,13 @@ RANKING_FIELDS = (
     "location_weight",
     "level_weight",
     "demote_wrong_level",
+    "title_match_weight",
+    "coverage_weight",
+    "rerank_depth",
+    "keyword_admit",
+    "match_margin",
+    "keyword_margin",
+    "match_dense_top",
 )
 
 

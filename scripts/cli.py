@@ -101,7 +101,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--queries", type=Path, required=True, help="TSV: qid<TAB>query")
     evaluate.add_argument(
-        "--qrels", type=Path, required=True, help="TREC qrels: qid 0 posting_id grade"
+        "--qrels",
+        type=Path,
+        nargs="+",
+        required=True,
+        help="TREC qrels: qid 0 posting_id grade; several files add up (e.g. your own "
+        "judgments of postings a shared set left unjudged)",
     )
     evaluate.add_argument(
         "--config",
@@ -294,7 +299,7 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from search.ranking import RankingConfig, parse_config
     from search.service import SearchRequest, SearchService
 
-    queries, qrels = load_queries(args.queries), load_qrels(args.qrels)
+    queries, qrels = load_queries(args.queries), load_qrels(*args.qrels)
     default = RankingConfig().with_overrides(**settings.ranking_overrides())
     try:
         configs = [

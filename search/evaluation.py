@@ -33,12 +33,22 @@ def load_queries(path: Path) -> dict[str, str]:
     return queries
 
 
-def load_qrels(path: Path) -> dict[str, dict[str, int]]:
-    """TREC qrels: `qid 0 docid grade` per line, grade a non-negative integer.
+def load_qrels(*paths: Path) -> dict[str, dict[str, int]]:
+    """TREC qrels: `qid 0 docid grade` per line, grade a non-negative integer. Several files
+    add up; a pair judged in two keeps the first file's grade (the shared set's, say).
 
     Negative grades (some TREC sets use -1 for spam) are rejected rather than guessed at: their
     gain 2^grade - 1 would be negative and push nDCG below 0.
     """
+    qrels: dict[str, dict[str, int]] = {}
+    for path in paths:
+        for qid, docs in _read_qrels(path).items():
+            for doc, grade in docs.items():
+                qrels.setdefault(qid, {}).setdefault(doc, grade)
+    return qrels
+
+
+def _read_qrels(path: Path) -> dict[str, dict[str, int]]:
     qrels: dict[str, dict[str, int]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         parts = line.split()

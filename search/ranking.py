@@ -33,9 +33,9 @@ class RankingConfig:
     context_penalty: float = 0.0  # subtracted from about-us, benefits and legal chunks
     boilerplate_penalty: float = 0.10  # subtracted from chunks that are company boilerplate
     min_score: float = 0.30  # adjusted best-chunk cosine below which a posting is no match (0: off)
-    title_weight: float = 3.0  # BM25 column weights: title, job text, company context
+    title_weight: float = 2.0  # BM25 column weights: title, job text, company context
     job_weight: float = 1.0
-    context_weight: float = 0.2
+    context_weight: float = 1.0
     phrase_pairs: int = 0  # 1: adjacent query word pairs also search as phrases
     location_weight: float = 1.0  # RRF weight of postings in the place the query names
     level_weight: float = 1.0  # RRF weight of postings at the level the query names
@@ -47,12 +47,14 @@ class RankingConfig:
     rerank_depth: int = 200
     # A keyword-only posting (below min_score on the dense side) is a match when its BM25 is at
     # least this share of the best one's. 0: only the dense side admits.
-    keyword_admit: float = 0.0
-    # The match set, calibrated per query: a posting counts (in `total` and the facets) when
-    # its dense score is within `match_margin` of the best one's, or its BM25 within
-    # `keyword_margin` (a share) of the best BM25. 0: every posting above min_score counts.
-    match_margin: float = 0.0
-    keyword_margin: float = 0.0
+    keyword_admit: float = 0.5
+    # The match set, calibrated per query (calibrated_matches): a posting counts (in `total`,
+    # the facets and the results) when both sides rank it among their best `candidates`, or
+    # its dense score is within `match_margin` of the best, or its BM25 within `keyword_margin`
+    # (a share) of the best BM25. 0: every posting above min_score counts.
+    match_margin: float = 0.1
+    keyword_margin: float = 0.5
+    match_dense_top: int = 50  # the model's own best this many always count
     demote_wrong_level: bool = True  # clearly wrong levels go below every other match
 
     @property
@@ -74,9 +76,13 @@ class RankingConfig:
 # The two baselines the default is measured against: each side alone, no threshold.
 PRESETS: dict[str, RankingConfig] = {
     "dense": RankingConfig(
-        keyword_weight=0.0, context_penalty=0.0, boilerplate_penalty=0.0, min_score=0.0
+        keyword_weight=0.0,
+        context_penalty=0.0,
+        boilerplate_penalty=0.0,
+        min_score=0.0,
+        match_margin=0.0,
     ),
-    "bm25": RankingConfig(dense_weight=0.0, min_score=0.0),
+    "bm25": RankingConfig(dense_weight=0.0, min_score=0.0, match_margin=0.0),
 }
 
 
@@ -235,11 +241,14 @@ def fuse(
     keyword_pids: IntArray,
     keyword_scores: FloatArray,
     config: RankingConfig,
+    keyword_best: float | None = None,
 ) -> FusedScores:
     """One ranked list from the dense and keyword lists (ties by pid).
 
-    With a `min_score`, only postings the dense side accepted are matches; the keyword side
-    reorders them. Without one, the union of both lists competes.
+    With a `min_score`, the postings the dense side accepted are matches, and those whose BM25
+    is at least `keyword_admit` of `keyword_best` (the best over every posting, so a filter
+    does not change who is admitted; default: the best in `keyword_scores`); the keyword
+    side reorders them. Without one, the union of both lists competes.
     """
     size = int(max(dense.pids.max(initial=-1), keyword_pids.max(initial=-1))) + 1
     dense_rank, dense_score = _by_pid(size, dense.pids, dense.scores)
@@ -252,7 +261,8 @@ def fuse(
         eligible = dense.pids
         if config.keyword_admit > 0 and len(keyword_scores):
             # a strong keyword match the dense side scored below the threshold still counts
-            strong = keyword_pids[keyword_scores >= config.keyword_admit * keyword_scores[0]]
+            best = float(keyword_scores[0]) if keyword_best is None else keyword_best
+            strong = keyword_pids[keyword_scores >= config.keyword_admit * best]
             eligible = np.concatenate([eligible, strong[dense_rank[strong] == 0]])
     else:  # the union: dense order, then keyword-only postings in keyword order
         eligible = np.concatenate([dense.pids, keyword_pids[dense_rank[keyword_pids] == 0]])
@@ -313,20 +323,6 @@ def prefer(
     rank = np.cumsum(hit)
     score = fused.scores + np.where(hit, weight / (config.rrf_k + rank), 0.0)
     return _reordered(fused, score)
-
-
-def calibrated_matches(fused: FusedScores, config: RankingConfig) -> npt.NDArray[np.bool_]:
-    """Which fused postings plausibly match the query (see RankingConfig.match_margin): near
-    the best dense score or near the best BM25, so a specific query matches what fits it,
-    not every posting that mentions the same kind of work."""
-    if config.match_margin <= 0 or len(fused) == 0:
-        return np.ones(len(fused), dtype=bool)
-    dense = np.nan_to_num(fused.dense, nan=-np.inf)
-    keep = dense >= float(dense.max()) - config.match_margin
-    keyword = np.nan_to_num(fused.keyword, nan=0.0)
-    if config.keyword_margin > 0 and float(keyword.max()) > 0:
-        keep |= keyword >= (1.0 - config.keyword_margin) * float(keyword.max())
-    return keep
 
 
 def boost_by_rank(

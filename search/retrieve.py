@@ -15,6 +15,7 @@ from index.models import FacetKey
 from index.storage.loaded import LoadedIndex
 from index.timing import StageTimer
 from search.dense import dense_postings
+from search.matching import MatchBounds
 from search.query import PreparedQuery
 from search.ranking import FusedScores, PostingScores, RankingConfig
 
@@ -29,6 +30,28 @@ class Candidates:
     keyword_scores: FloatArray
     complete: bool  # every allowed chunk could compete (exact search)
     unfiltered: PostingScores | None = None  # every dense match before filters, when known
+    calibration: Calibration | None = None  # the calibrated match set, when configured
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The query's match set before filters: its score floors, and every posting's dense and
+    BM25 scores (NaN where a side did not see it), so the service and the facet counts agree."""
+
+    bounds: MatchBounds
+    dense: npt.NDArray[np.float64]  # by pid
+    keyword: npt.NDArray[np.float64]  # by pid
+
+    def matches(self, pids: IntArray) -> npt.NDArray[np.bool_]:
+        return self.bounds.matches(self.dense[pids], self.keyword[pids])
+
+    def matched_pids(self, config: RankingConfig) -> IntArray:
+        """Every matching posting, sorted: seen by the dense side or admitted by BM25."""
+        seen = ~np.isnan(self.dense)
+        if config.keyword_admit > 0 and self.bounds.keyword_best > 0:
+            seen |= np.nan_to_num(self.keyword) >= config.keyword_admit * self.bounds.keyword_best
+        pids = np.flatnonzero(seen).astype(np.int64)
+        return pids[self.matches(pids)]
 
 
 def retrieve_candidates(
@@ -56,7 +79,38 @@ def retrieve_candidates(
             keyword_pids, keyword_scores = index.catalog.keyword_search(
                 keywords, max(needed, config.candidates), pids, config.column_weights
             )
-    return Candidates(dense, keyword_pids, keyword_scores, complete, unfiltered)
+    calibration = None
+    if config.match_margin > 0 and config.min_score > 0 and config.uses_keywords:
+        with timer.stage("calibrate"):
+            calibration = _calibrate(index, query, pids, penalties, config, dense, unfiltered)
+    return Candidates(dense, keyword_pids, keyword_scores, complete, unfiltered, calibration)
+
+
+def _calibrate(
+    index: LoadedIndex,
+    query: PreparedQuery,
+    pids: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    dense: PostingScores,
+    unfiltered: PostingScores | None,
+) -> Calibration:
+    """Every posting's scores before filters, and the match set's floors from them."""
+    size = index.catalog.posting_count
+    if unfiltered is None:
+        unfiltered = dense if pids is None else None
+    if unfiltered is None:
+        unfiltered, _ = dense_postings(index, query.vector, None, penalties, config, 0)
+    keywords = query.terms + (query.phrases if config.phrase_pairs else ())
+    keyword_pids, keyword_scores = index.catalog.keyword_search(
+        keywords, size, None, config.column_weights
+    )
+    dense_by_pid = np.full(size, np.nan)
+    dense_by_pid[unfiltered.pids] = unfiltered.scores
+    keyword_by_pid = np.full(size, np.nan)
+    keyword_by_pid[keyword_pids] = keyword_scores
+    bounds = MatchBounds.of(unfiltered.scores, keyword_scores, config)
+    return Calibration(bounds, dense_by_pid, keyword_by_pid)
 
 
 def _dense_side(
@@ -96,12 +150,10 @@ def matched_before_filters(
     """The postings the query matches before filters (sorted), or None when every posting
     does: facet counts for a field ignore that field's own filter, so they need the matches
     the filters took away too."""
+    if candidates.calibration is not None:
+        return candidates.calibration.matched_pids(config)
     if candidates.unfiltered is not None:
-        unfiltered = candidates.unfiltered
-        if config.match_margin > 0 and len(unfiltered):
-            near = unfiltered.scores >= float(unfiltered.scores.max()) - config.match_margin
-            return np.union1d(unfiltered.pids[near], fused.pids)
-        return np.sort(unfiltered.pids)
+        return np.sort(candidates.unfiltered.pids)
     if not (config.min_score > 0 or not config.uses_dense):
         return None
     if not conditions:
@@ -112,7 +164,4 @@ def matched_before_filters(
         )
         return np.unique(pids)
     dense, _ = dense_postings(index, query.vector, None, penalties, config, 0)
-    if config.match_margin > 0 and len(dense):
-        near = dense.scores >= float(dense.scores.max()) - config.match_margin
-        return np.union1d(dense.pids[near], fused.pids)
     return np.sort(dense.pids)

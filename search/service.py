@@ -31,7 +31,6 @@ from search.ranking import (
     FusedScores,
     RankingConfig,
     boost_by_rank,
-    calibrated_matches,
     chunk_penalties,
     demote,
     fuse,
@@ -112,10 +111,16 @@ class SearchService:
             index, query, scope.pids, penalties, config, needed, request.facets, timer
         )
         with timer.stage("hydrate"):
+            best = candidates.calibration.bounds.keyword_best if candidates.calibration else None
             fused = fuse(
-                candidates.dense, candidates.keyword_pids, candidates.keyword_scores, config
+                candidates.dense,
+                candidates.keyword_pids,
+                candidates.keyword_scores,
+                config,
+                best,
             )
-            fused = fused.take(calibrated_matches(fused, config))
+            if candidates.calibration is not None:
+                fused = fused.take(candidates.calibration.matches(fused.pids))
             fused = _apply_coverage(index, fused, query, config)
             fused, preferred = _apply_intents(index, fused, understood, config)
             if config.min_score > 0 or not config.uses_dense:

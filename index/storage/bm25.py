@@ -39,7 +39,7 @@ COLUMNS = 3  # title, job, context: the order of the FTS5 table's columns
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 INSERT_BATCH = 2048  # tokens written at a time
 
-COLUMN_WEIGHTS = (3.0, 1.0, 0.2)  # title, job, context
+COLUMN_WEIGHTS = (2.0, 1.0, 1.0)  # title, job, context (search passes its RankingConfig's)
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
 
 KEYWORD_TABLE = "posting_text"

@@ -202,7 +202,8 @@ def test_hybrid_filtered_equals_fusion_of_filtered_lists(
 
 def test_threshold_drops_weak_matches_and_total_counts_the_rest(service, corpus):
     strong = service.search(
-        SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.3)
+        SearchRequest("storage engine replication", limit=100),
+        RankingConfig(min_score=0.3, keyword_admit=0.0, match_margin=0.0),
     )
     everything = service.search(
         SearchRequest("storage engine replication", limit=100), RankingConfig(min_score=0.0)

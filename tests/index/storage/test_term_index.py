@@ -13,6 +13,7 @@ from index.build.caches import understand_all
 from index.build.chunking import chunk_posting
 from index.ingest.readers import read_postings
 from index.storage.bm25 import (
+    COLUMN_WEIGHTS,
     TermIndex,
     fts5_bm25,
     keyword_search,
@@ -111,7 +112,7 @@ def test_catalog_search_ranks_like_fts5(catalog, db):
     terms = query_terms("backend engineer")
     assert catalog._terms is not None
     pids, scores = catalog.keyword_search(terms, 10)
-    want_pids, want_scores = fts5_bm25(db, terms, (3.0, 1.0, 0.2), None, 10)
+    want_pids, want_scores = fts5_bm25(db, terms, COLUMN_WEIGHTS, None, 10)
     assert pids.tolist() == want_pids.tolist() and len(pids) > 0
     np.testing.assert_allclose(scores, want_scores, rtol=1e-5)
 
