@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     coverage_weight: float | None = None  # the job text holding all of them; 0: off
     rerank_depth: int | None = None
     keyword_admit: float | None = None  # strong BM25 matches below the dense threshold count
+    admit_coverage: float | None = None
     match_margin: float | None = None  # the calibrated match set (README "Totals"); 0: off
     keyword_margin: float | None = None
     match_dense_top: int | None = None
@@ -105,6 +106,7 @@ RANKING_FIELDS = (
     "coverage_weight",
     "rerank_depth",
     "keyword_admit",
+    "admit_coverage",
     "match_margin",
     "keyword_margin",
     "match_dense_top",

@@ -46,8 +46,10 @@ class RankingConfig:
     coverage_weight: float = 0.0
     rerank_depth: int = 200
     # A keyword-only posting (below min_score on the dense side) is a match when its BM25 is at
-    # least this share of the best one's. 0: only the dense side admits.
+    # least this share of the best one's and its title and job text hold at least
+    # `admit_coverage` of the query's words (IDF-weighted). 0: only the dense side admits.
     keyword_admit: float = 0.5
+    admit_coverage: float = 0.5
     # The match set, calibrated per query (calibrated_matches): a posting counts (in `total`,
     # the facets and the results) when both sides rank it among their best `candidates`, or
     # its dense score is within `match_margin` of the best, or its BM25 within `keyword_margin`
@@ -241,14 +243,13 @@ def fuse(
     keyword_pids: IntArray,
     keyword_scores: FloatArray,
     config: RankingConfig,
-    keyword_best: float | None = None,
+    admitted: IntArray | None = None,
 ) -> FusedScores:
     """One ranked list from the dense and keyword lists (ties by pid).
 
-    With a `min_score`, the postings the dense side accepted are matches, and those whose BM25
-    is at least `keyword_admit` of `keyword_best` (the best over every posting, so a filter
-    does not change who is admitted; default: the best in `keyword_scores`); the keyword
-    side reorders them. Without one, the union of both lists competes.
+    With a `min_score`, the postings the dense side accepted are matches, plus the `admitted`
+    ones (strong keyword matches the caller lets in, search.retrieve); the keyword side
+    reorders them. Without one, the union of both lists competes.
     """
     size = int(max(dense.pids.max(initial=-1), keyword_pids.max(initial=-1))) + 1
     dense_rank, dense_score = _by_pid(size, dense.pids, dense.scores)
@@ -259,11 +260,9 @@ def fuse(
         eligible = keyword_pids
     elif config.min_score > 0:
         eligible = dense.pids
-        if config.keyword_admit > 0 and len(keyword_scores):
-            # a strong keyword match the dense side scored below the threshold still counts
-            best = float(keyword_scores[0]) if keyword_best is None else keyword_best
-            strong = keyword_pids[keyword_scores >= config.keyword_admit * best]
-            eligible = np.concatenate([eligible, strong[dense_rank[strong] == 0]])
+        if admitted is not None and len(admitted):
+            admitted = admitted[admitted < size]
+            eligible = np.concatenate([eligible, admitted[dense_rank[admitted] == 0]])
     else:  # the union: dense order, then keyword-only postings in keyword order
         eligible = np.concatenate([dense.pids, keyword_pids[dense_rank[keyword_pids] == 0]])
     d_rank, k_rank = dense_rank[eligible], keyword_rank[eligible]

@@ -31,6 +31,7 @@ class Candidates:
     complete: bool  # every allowed chunk could compete (exact search)
     unfiltered: PostingScores | None = None  # every dense match before filters, when known
     calibration: Calibration | None = None  # the calibrated match set, when configured
+    admitted: IntArray | None = None  # strong keyword matches below the dense threshold
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Calibration:
     bounds: MatchBounds
     dense: npt.NDArray[np.float64]  # by pid
     keyword: npt.NDArray[np.float64]  # by pid
+    admitted: IntArray  # strong keyword matches below the dense threshold, before filters
 
     def matches(self, pids: IntArray) -> npt.NDArray[np.bool_]:
         return self.bounds.matches(self.dense[pids], self.keyword[pids])
@@ -48,8 +50,7 @@ class Calibration:
     def matched_pids(self, config: RankingConfig) -> IntArray:
         """Every matching posting, sorted: seen by the dense side or admitted by BM25."""
         seen = ~np.isnan(self.dense)
-        if config.keyword_admit > 0 and self.bounds.keyword_best > 0:
-            seen |= np.nan_to_num(self.keyword) >= config.keyword_admit * self.bounds.keyword_best
+        seen[self.admitted] = True
         pids = np.flatnonzero(seen).astype(np.int64)
         return pids[self.matches(pids)]
 
@@ -79,11 +80,36 @@ def retrieve_candidates(
             keyword_pids, keyword_scores = index.catalog.keyword_search(
                 keywords, max(needed, config.candidates), pids, config.column_weights
             )
-    calibration = None
+    calibration, admitted = None, None
     if config.match_margin > 0 and config.min_score > 0 and config.uses_keywords:
         with timer.stage("calibrate"):
             calibration = _calibrate(index, query, pids, penalties, config, dense, unfiltered)
-    return Candidates(dense, keyword_pids, keyword_scores, complete, unfiltered, calibration)
+            admitted = calibration.admitted
+            if pids is not None:
+                admitted = np.intersect1d(admitted, pids)
+    elif config.min_score > 0 and config.uses_keywords and len(keyword_scores):
+        best = float(keyword_scores[0])
+        admitted = admitted_by_keywords(index, query, keyword_pids, keyword_scores, best, config)
+    return Candidates(
+        dense, keyword_pids, keyword_scores, complete, unfiltered, calibration, admitted
+    )
+
+
+def admitted_by_keywords(
+    index: LoadedIndex,
+    query: PreparedQuery,
+    keyword_pids: IntArray,
+    keyword_scores: FloatArray,
+    best: float,
+    config: RankingConfig,
+) -> IntArray:
+    """Keyword matches strong enough to count without the dense side: near the best BM25, and
+    holding most of the query's words (one rare word alone is no match)."""
+    if config.keyword_admit <= 0 or best <= 0:
+        return np.zeros(0, dtype=np.int64)
+    strong = np.sort(keyword_pids[keyword_scores >= config.keyword_admit * best])
+    _, in_job = index.catalog.coverage(query.terms, strong)
+    return strong[in_job >= config.admit_coverage]
 
 
 def _calibrate(
@@ -110,7 +136,9 @@ def _calibrate(
     keyword_by_pid = np.full(size, np.nan)
     keyword_by_pid[keyword_pids] = keyword_scores
     bounds = MatchBounds.of(unfiltered.scores, keyword_scores, config)
-    return Calibration(bounds, dense_by_pid, keyword_by_pid)
+    best = bounds.keyword_best
+    admitted = admitted_by_keywords(index, query, keyword_pids, keyword_scores, best, config)
+    return Calibration(bounds, dense_by_pid, keyword_by_pid, admitted)
 
 
 def _dense_side(

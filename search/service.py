@@ -111,13 +111,12 @@ class SearchService:
             index, query, scope.pids, penalties, config, needed, request.facets, timer
         )
         with timer.stage("hydrate"):
-            best = candidates.calibration.bounds.keyword_best if candidates.calibration else None
             fused = fuse(
                 candidates.dense,
                 candidates.keyword_pids,
                 candidates.keyword_scores,
                 config,
-                best,
+                candidates.admitted,
             )
             if candidates.calibration is not None:
                 fused = fused.take(candidates.calibration.matches(fused.pids))

@@ -173,3 +173,29 @@ def test_real_model_location_alone_lists_the_postings_there(sample_service):
     assert result.facets is not None
     remote = {f.value: f.count for f in result.facets["location"]}.get("remote")
     assert remote == result.total  # facets count within what the words asked for
+
+
+def test_real_model_corrects_misspelled_words(sample_service):
+    typo = sample_service.search(SearchRequest("pyhton develper", limit=5))
+    clean = sample_service.search(SearchRequest("python developer", limit=5))
+    assert typo.corrected_query == "python developer"
+    assert typo.hits and [h.posting.id for h in typo.hits] == [h.posting.id for h in clean.hits]
+    assert "Python" in typo.hits[0].posting.title + " ".join(typo.hits[0].posting.languages)
+
+
+def test_real_model_ranks_the_level_the_query_asks_for_first(sample_service):
+    senior = sample_service.search(SearchRequest("senior backend engineer", limit=10))
+    assert senior.query_level == "senior"
+    assert senior.hits and senior.hits[0].posting.level.value == "senior"
+    intern = sample_service.search(SearchRequest("internship in finance", limit=10))
+    assert intern.query_level == "intern"
+    assert intern.hits and intern.hits[0].posting.id == "sample:orchard-finance-operations-intern"
+    assert not {"senior", "staff", "manager", "director"} & {
+        h.posting.level.value for h in intern.hits[:3]
+    }
+
+
+def test_real_model_total_counts_plausible_matches_not_the_corpus(sample_service):
+    specific = sample_service.search(SearchRequest("iOS developer writing Swift", limit=10))
+    assert specific.hits and "iOS" in specific.hits[0].posting.title
+    assert 1 <= specific.total < 20  # of 60 sample postings

@@ -39,11 +39,6 @@ def reference_fuse(dense, keyword_pids, keyword_scores, config):
         eligible = list(keyword_by_pid)
     elif config.min_score > 0:
         eligible = list(dense_by_pid)
-        if config.keyword_admit > 0 and len(keyword_scores):  # strong keyword matches join
-            floor = config.keyword_admit * float(keyword_scores[0])
-            eligible += [
-                p for p in keyword_by_pid if p not in dense_by_pid and keyword_by_pid[p][1] >= floor
-            ]
     else:
         eligible = list(dict.fromkeys([*dense_by_pid, *keyword_by_pid]))
     top = float(keyword_scores[0]) if len(keyword_scores) else 1.0
@@ -93,7 +88,6 @@ CONFIGS = {
     "dense": PRESETS["dense"],
     "bm25": PRESETS["bm25"],
     "threshold, no dense weight": RankingConfig(dense_weight=0.0),
-    "threshold, no keyword admission": RankingConfig(keyword_admit=0.0),
 }
 
 
