@@ -205,6 +205,11 @@ class SearchResponse(BaseModel):
         "scientist'): postings at that level rank first and clearly wrong levels after every "
         "other match (an explicit level filter replaces it)",
     )
+    query_languages: list[str] = Field(
+        default_factory=list,
+        description="programming languages q names ('Go' for 'go backend developer'): postings "
+        "asking for them rank higher (not a filter; an explicit language filter replaces it)",
+    )
     corrected_query: str | None = Field(
         None,
         description="q as searched when misspelled words were corrected ('python developer' "
@@ -231,6 +236,7 @@ class SearchResponse(BaseModel):
             keyword_terms_dropped=result.keyword_terms_dropped,
             query_location=list(result.query_location),
             query_level=result.query_level,
+            query_languages=list(result.query_languages),
             corrected_query=result.corrected_query,
             facets=None if result.facets is None else FacetGroups.from_counts(result.facets),
             stages_ms=result.stages_ms,

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     phrase_pairs: int | None = None
     location_weight: float | None = None  # a location the query names (search.intent); 0: off
     level_weight: float | None = None  # a level the query names (search.levels); 0: off
+    language_weight: float | None = None  # a language the query names (search.skills); 0: off
     demote_wrong_level: bool | None = None  # clearly wrong levels after every other match
     title_match_weight: float | None = None  # the title holding the query's words; 0: off
     coverage_weight: float | None = None  # the job text holding all of them; 0: off
@@ -101,6 +102,7 @@ RANKING_FIELDS = (
     "phrase_pairs",
     "location_weight",
     "level_weight",
+    "language_weight",
     "demote_wrong_level",
     "title_match_weight",
     "coverage_weight",

@@ -262,6 +262,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
             "offset",
             "query_location",
             "query_level",
+            "query_languages",
             "corrected_query",
         }
         print(json.dumps(response.model_dump(include=fields), indent=2, ensure_ascii=False))
@@ -273,6 +274,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"preferring postings in: {', '.join(result.query_location)} (from the query)")
     if result.query_level:
         print(f"preferring {result.query_level}-level postings (from the query)")
+    if result.query_languages:
+        print(f"preferring postings in {', '.join(result.query_languages)} (from the query)")
     for rank, hit in enumerate(result.hits, start=args.offset + 1):
         p = hit.posting
         score = "" if hit.score is None else f"{hit.score:.3f}  "

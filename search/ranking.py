@@ -39,6 +39,7 @@ class RankingConfig:
     phrase_pairs: int = 0  # 1: adjacent query word pairs also search as phrases
     location_weight: float = 1.0  # RRF weight of postings in the place the query names
     level_weight: float = 1.0  # RRF weight of postings at the level the query names
+    language_weight: float = 0.5  # RRF weight of postings asking for a language the query names
     # RRF weights of two more lists over the best `rerank_depth` fused postings: by how much of
     # the query's words the title holds (the role named), and the title or job text holds
     # (every part of the query, not one strongly). 0: off.

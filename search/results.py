@@ -49,6 +49,7 @@ class SearchResult:
     query_location: tuple[str, ...] = ()  # the location the query named, preferred in ranking
     query_level: str | None = None  # the level the query named, preferred in ranking
     corrected_query: str | None = None  # the query as searched, when words were corrected
+    query_languages: tuple[str, ...] = ()  # programming languages the query named, preferred
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ class SearchService:
             query_location=understood.location_values,
             query_level=understood.level.level.value if understood.level else None,
             corrected_query=understood.correction.text if understood.correction else None,
+            query_languages=understood.languages,
         )
 
     def _location_listing(
@@ -262,12 +263,15 @@ def _apply_coverage(
 def _apply_intents(
     index: LoadedIndex, fused: FusedScores, understood: UnderstoodQuery, config: RankingConfig
 ) -> tuple[FusedScores, npt.NDArray[np.bool_] | None]:
-    """The place and the level the query named: postings there (at that level) preferred,
-    clearly wrong levels demoted. Returns the ranking and the in-place mask (None: no place)."""
+    """The place, languages and level the query named: postings there (asking for them, at
+    that level) preferred, clearly wrong levels demoted. Returns the ranking and the in-place mask (None: no place)."""
     in_place = None
     if understood.location:
         in_place = _mask(index, understood.location.conditions())
         fused = prefer(fused, in_place, config, config.location_weight)
+    if understood.languages:
+        keys = [("language", name.casefold()) for name in understood.languages]
+        fused = prefer(fused, _mask(index, {"language": keys}), config, config.language_weight)
     if understood.level:
         level = understood.level.level
         at_level = _mask(index, {"level": [("level", level.value)]})

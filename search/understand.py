@@ -1,7 +1,8 @@
 """The first stage of a search: what the seeker asked, read from their words.
 
 Misspelled words first (search.spelling: "pyhton develper" is read as "python developer"),
-then where they want to work (search.intent) and at what level (search.levels), each taken out of
+then where they want to work (search.intent), at what level (search.levels) and in which
+programming languages (search.skills); the place and the level are taken out of
 the text both sides match where the words say nothing else. A query that says only where
 ("remote in Europe") is a listing of the postings there. An explicit filter on a field says it
 better, so it replaces the reading of that field.
@@ -15,6 +16,7 @@ from index.storage.bm25 import content_words
 from search.filters import Filters
 from search.intent import LocationIntent, read_location_intent
 from search.levels import LevelIntent, read_level_intent
+from search.skills import languages_named
 from search.spelling import Correction, Speller
 
 
@@ -24,6 +26,7 @@ class UnderstoodQuery:
     location: LocationIntent | None = None
     level: LevelIntent | None = None
     correction: Correction | None = None  # the query as corrected, when a word was misspelled
+    languages: tuple[str, ...] = ()  # programming languages named, preferred in ranking
 
     @property
     def only_location(self) -> bool:
@@ -48,4 +51,5 @@ def understand_query(
     level = read_level_intent(text) if not filters.levels else None
     if level:
         text = level.rest
-    return UnderstoodQuery(text, location or None, level, correction)
+    languages = languages_named(query) if not filters.languages else ()
+    return UnderstoodQuery(text, location or None, level, correction, languages)

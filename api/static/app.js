@@ -239,6 +239,8 @@ function drawResults(state, body, source) {
     const level = LEVEL_NAMES[body.query_level] || body.query_level;
     $("head").append(el("p", { class: "understood", text: `${level} roles come first, as your description asks.` }));
   }
+  const langs = body.query_languages || [];
+  if (langs.length) $("head").append(el("p", { class: "understood", text: `Jobs in ${langs.join(" or ")} come first, as your description asks.` }));
   const where = body.query_location || [];
   if (where.length) { // the place the description named: preferred in the ranking, not a filter
     const places = where.filter((w) => w !== "remote");

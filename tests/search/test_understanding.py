@@ -99,3 +99,20 @@ def test_spellcheck_off_searches_the_words_as_typed(service):
     typo = service.search(SearchRequest("pyhton develper", limit=5, spellcheck=False))
     assert typo.corrected_query is None
     assert not any(h.posting.title == "Python Developer" for h in typo.hits)
+
+
+def test_a_named_language_is_preferred_and_reported(tmp_path):
+    role = (("What you'll do", SectionKind.ROLE, "Build backend services and APIs."),)
+    postings = [
+        make_posting("java", "Backend Engineer", sections=role, languages=("Java",)),
+        make_posting("go", "Backend Engineer", sections=role, languages=("Go",)),
+        make_posting("none", "Backend Engineer", sections=role),
+    ]
+    embedder = FakeEmbedder()
+    build_index(postings, embedder, tmp_path / "index")
+    service = SearchService(embedder, open_index(tmp_path / "index", embedder.name))
+    result = service.search(SearchRequest("go backend engineer", limit=3))
+    assert result.query_languages == ("Go",)
+    assert result.hits and result.hits[0].posting.id == "go"
+    filtered = service.search(SearchRequest("go backend engineer", Filters(languages=("java",))))
+    assert filtered.query_languages == () and [h.posting.id for h in filtered.hits] == ["java"]
