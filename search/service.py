@@ -67,6 +67,7 @@ class SearchService:
         self.config = config or RankingConfig()
         self._index = index
         self._penalties: dict[tuple[str, RankingConfig], npt.NDArray[np.float32]] = {}
+        speller_for(index.catalog)  # built now, not in the first seeker's request
 
     @property
     def index(self) -> LoadedIndex:
@@ -74,6 +75,7 @@ class SearchService:
 
     def swap(self, index: LoadedIndex) -> LoadedIndex:
         """Serve `index` from now on; calls already running finish on the old one."""
+        speller_for(index.catalog)
         old, self._index = self._index, index
         self._penalties = {}
         return old

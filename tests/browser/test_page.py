@@ -312,3 +312,26 @@ def test_page_says_which_place_it_understood_and_puts_it_first(page):
     search(page, "storage engines in Rust")
     assert page.locator("#head .understood").count() == 0
     assert titles(page)[0] == "Senior Rust Engineer, Storage Engine"
+
+
+def test_page_says_what_it_searched_for_a_misspelled_query_and_offers_the_words_typed(page):
+    page.goto("/")
+    status_has(page, "newest first")
+    page.fill("#q", "storage enigneer")
+    page.press("#q", "Enter")
+    page.wait_for_selector("p.corrected")
+    assert page.text_content("p.corrected strong") == "storage engineer"
+    original = page.locator("p.corrected a.original")
+    assert original.text_content() == "Search instead for storage enigneer"
+    original.click()
+    page.wait_for_function("() => !document.getElementById('main').hasAttribute('aria-busy')")
+    assert query_of(page)["spellcheck"] == ["false"] and query_of(page)["q"] == ["storage enigneer"]
+    assert page.locator("p.corrected").count() == 0
+
+
+def test_page_offers_the_level_filter_group(page):
+    page.goto("/")
+    status_has(page, "newest first")
+    legends = page.locator("#filters legend").all_text_contents()
+    assert "Level" in legends
+    assert page.locator("#filters input[name=level]").count() >= 1
