@@ -48,7 +48,9 @@ class MatchBounds:
             keyword_alone = inf
         return cls(dense_both, keyword_both, dense_alone, keyword_alone, best)
 
-    def matches(self, dense: FloatArray, keyword: FloatArray) -> npt.NDArray[np.bool_]:
+    def matches(
+        self, dense: npt.NDArray[np.floating], keyword: npt.NDArray[np.floating]
+    ) -> npt.NDArray[np.bool_]:
         """Which postings, given their dense and BM25 scores (NaN: not seen), are matches."""
         d = np.nan_to_num(np.asarray(dense, dtype=np.float64), nan=-np.inf)
         k = np.nan_to_num(np.asarray(keyword, dtype=np.float64), nan=0.0)

@@ -3,8 +3,6 @@ on a page when asked (search.diversify), else a plain slice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import numpy.typing as npt
 
@@ -15,7 +13,7 @@ IntArray = npt.NDArray[np.int64]
 
 
 def page_rows(
-    index: LoadedIndex, pids: Sequence[int], limit: int, offset: int, per_team: int
+    index: LoadedIndex, pids: IntArray, limit: int, offset: int, per_team: int
 ) -> list[int]:
     """Row numbers into `pids` (a ranked list) for the page at `offset`."""
     if per_team > 0:

@@ -73,7 +73,7 @@ class BuildOptions:
             ann_min_chunks=settings.ann_min_chunks,
             nprobe=settings.ivf_nprobe,
         )
-        return cls(**{**asdict(options), **changes})  # type: ignore[arg-type]
+        return cls(**{**asdict(options), **changes})
 
 
 @dataclass(frozen=True)
