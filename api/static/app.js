@@ -237,10 +237,10 @@ function drawResults(state, body, source) {
   }
   if (body.query_level) { // the seniority the description named: first in the ranking, not a filter
     const level = LEVEL_NAMES[body.query_level] || body.query_level;
-    $("head").append(el("p", { class: "understood", text: `${level} roles come first, as your description asks.` }));
+    $("head").append(el("p", { class: "understood-level", text: `${level} roles come first, as your description asks.` }));
   }
   const langs = body.query_languages || [];
-  if (langs.length) $("head").append(el("p", { class: "understood", text: `Jobs in ${langs.join(" or ")} come first, as your description asks.` }));
+  if (langs.length) $("head").append(el("p", { class: "understood-languages", text: `Jobs in ${langs.join(" or ")} come first, as your description asks.` }));
   const where = body.query_location || [];
   if (where.length) { // the place the description named: preferred in the ranking, not a filter
     const places = where.filter((w) => w !== "remote");

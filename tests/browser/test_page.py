@@ -335,3 +335,15 @@ def test_page_offers_the_level_filter_group(page):
     legends = page.locator("#filters legend").all_text_contents()
     assert "Level" in legends
     assert page.locator("#filters input[name=level]").count() >= 1
+
+
+def test_page_says_which_level_and_language_it_understood(page):
+    page.goto("/")
+    status_has(page, "newest first")
+    search(page, "senior storage engineer in rust")
+    assert page.text_content("#head .understood-level") == (
+        "Senior roles come first, as your description asks."
+    )
+    assert page.text_content("#head .understood-languages") == (
+        "Jobs in Rust come first, as your description asks."
+    )
