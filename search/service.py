@@ -112,7 +112,7 @@ class SearchService:
         candidates = retrieve_candidates(
             index, query, scope.pids, penalties, config, needed, request.facets, timer
         )
-        with timer.stage("hydrate"):
+        with timer.stage("fuse"):
             fused = fuse(
                 candidates.dense,
                 candidates.keyword_pids,
@@ -128,6 +128,7 @@ class SearchService:
                 total = len(fused)
             else:
                 total = index.catalog.posting_count if scope.pids is None else len(scope.pids)
+        with timer.stage("hydrate"):
             rows = page_rows(index, fused.pids, request.limit, request.offset, request.per_team)
             page = fused.items(np.array(rows, dtype=np.int64))
             hits = explain_page(index, page, query, penalties, scope.by_value, preferred)

@@ -163,6 +163,9 @@ def time_search(
         "vector_search_ms": vector_ms,
         "grouping_ms": max(0.0, st.get("vector_ms", 0.0) - vector_ms),
         "keyword_ms": st.get("keyword_ms", 0.0),
+        "understand_ms": st.get("understand_ms", 0.0),
+        "calibrate_ms": st.get("calibrate_ms", 0.0),
+        "fuse_ms": st.get("fuse_ms", 0.0),
         "hydrate_ms": st.get("hydrate_ms", 0.0),
     }
 
