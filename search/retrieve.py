@@ -72,18 +72,32 @@ def retrieve_candidates(
             dense, unfiltered, complete = _dense_side(
                 index, query, pids, penalties, config, needed, facets
             )
+    calibrating = config.match_margin > 0 and config.min_score > 0 and config.uses_keywords
     keyword_pids = np.zeros(0, dtype=np.int64)
     keyword_scores = np.zeros(0, dtype=np.float32)
+    every_keyword = (keyword_pids, keyword_scores)
     if config.uses_keywords:
         with timer.stage("keyword"):
             keywords = query.terms + (query.phrases if config.phrase_pairs else ())
-            keyword_pids, keyword_scores = index.catalog.keyword_search(
-                keywords, max(needed, config.candidates), pids, config.column_weights
-            )
+            limit = max(needed, config.candidates)
+            if calibrating:  # every match once, unfiltered; the filter applies before the limit
+                size = index.catalog.posting_count
+                every_keyword = index.catalog.keyword_search(
+                    keywords, size, None, config.column_weights
+                )
+                keep = slice(None) if pids is None else np.isin(every_keyword[0], pids)
+                keyword_pids = every_keyword[0][keep][:limit]
+                keyword_scores = every_keyword[1][keep][:limit]
+            else:
+                keyword_pids, keyword_scores = index.catalog.keyword_search(
+                    keywords, limit, pids, config.column_weights
+                )
     calibration, admitted = None, None
-    if config.match_margin > 0 and config.min_score > 0 and config.uses_keywords:
+    if calibrating:
         with timer.stage("calibrate"):
-            calibration = _calibrate(index, query, pids, penalties, config, dense, unfiltered)
+            calibration = _calibrate(
+                index, query, pids, penalties, config, dense, unfiltered, every_keyword
+            )
             admitted = calibration.admitted
             if pids is not None:
                 admitted = np.intersect1d(admitted, pids)
@@ -120,6 +134,7 @@ def _calibrate(
     config: RankingConfig,
     dense: PostingScores,
     unfiltered: PostingScores | None,
+    every_keyword: tuple[IntArray, FloatArray],
 ) -> Calibration:
     """Every posting's scores before filters, and the match set's floors from them."""
     size = index.catalog.posting_count
@@ -127,10 +142,7 @@ def _calibrate(
         unfiltered = dense if pids is None else None
     if unfiltered is None:
         unfiltered, _ = dense_postings(index, query.vector, None, penalties, config, 0)
-    keywords = query.terms + (query.phrases if config.phrase_pairs else ())
-    keyword_pids, keyword_scores = index.catalog.keyword_search(
-        keywords, size, None, config.column_weights
-    )
+    keyword_pids, keyword_scores = every_keyword
     dense_by_pid = np.full(size, np.nan)
     dense_by_pid[unfiltered.pids] = unfiltered.scores
     keyword_by_pid = np.full(size, np.nan)
