@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     demote_wrong_level: bool | None = None  # clearly wrong levels after every other match
     title_match_weight: float | None = None  # the title holding the query's words; 0: off
     coverage_weight: float | None = None  # the job text holding all of them; 0: off
+    aspect_weight: float | None = None  # every part of the query on the dense side; 0: off
     rerank_depth: int | None = None
     keyword_admit: float | None = None  # strong BM25 matches below the dense threshold count
     admit_coverage: float | None = None
@@ -106,6 +107,7 @@ RANKING_FIELDS = (
     "demote_wrong_level",
     "title_match_weight",
     "coverage_weight",
+    "aspect_weight",
     "rerank_depth",
     "keyword_admit",
     "admit_coverage",

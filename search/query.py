@@ -26,6 +26,7 @@ class PreparedQuery:
     phrases: tuple[str, ...]  # adjacent content-word pairs, for the keyword side
     terms_dropped: int  # distinct words past the keyword side's limit (the dense side reads all)
     vector: Vectors
+    aspects: Vectors | None = None  # one vector per part of a query naming several things
 
 
 def split_query(text: str, embedder: Embedder) -> list[str]:

@@ -45,6 +45,7 @@ class RankingConfig:
     # (every part of the query, not one strongly). 0: off.
     title_match_weight: float = 0.0
     coverage_weight: float = 0.0
+    aspect_weight: float = 0.5  # a list by the weakest part of the query (search.aspects)
     rerank_depth: int = 200
     # A keyword-only posting (below min_score on the dense side) is a match when its BM25 is at
     # least this share of the best one's and its title and job text hold at least

@@ -10,7 +10,7 @@ a time; each call takes its own reference first, so swapping in a new build neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,7 @@ from index.embedding.base import Embedder
 from index.models import FacetKey
 from index.storage.loaded import LoadedIndex
 from index.timing import StageTimer
+from search.aspects import embed_aspects, weakest_aspect
 from search.errors import PostingNotFoundError
 from search.explain import explain_page, listing_hits
 from search.facets import facet_counts
@@ -95,6 +96,8 @@ class SearchService:
             return self._location_listing(index, scope, request, understood, timer)
         with timer.stage("embed"):
             query = prepare_query(understood.text, self.embedder)
+            if config.aspect_weight > 0:
+                query = replace(query, aspects=embed_aspects(understood.text, self.embedder))
         return self._ranked(index, scope, request, understood, query, config, timer)
 
     def _ranked(
@@ -254,13 +257,17 @@ def _apply_coverage(
     index: LoadedIndex, fused: FusedScores, query: PreparedQuery, config: RankingConfig
 ) -> FusedScores:
     """Every part of the query: the best fused postings re-ranked by how much of the query's
-    words their title (the role) and their job text (all it asks for) hold."""
-    if config.title_match_weight <= 0 and config.coverage_weight <= 0:
-        return fused
+    words their title (the role) and their job text (all it asks for) hold, and by the part
+    of the query they match least (search.aspects)."""
     depth = min(len(fused), config.rerank_depth)
-    in_title, in_job = index.catalog.coverage(query.terms, fused.pids[:depth])
-    lists = [(in_title, config.title_match_weight), (in_job, config.coverage_weight)]
-    return boost_by_rank(fused, lists, config)
+    lists = []
+    if config.title_match_weight > 0 or config.coverage_weight > 0:
+        in_title, in_job = index.catalog.coverage(query.terms, fused.pids[:depth])
+        lists += [(in_title, config.title_match_weight), (in_job, config.coverage_weight)]
+    if config.aspect_weight > 0 and query.aspects is not None and depth:
+        weakest = weakest_aspect(index, fused.pids[:depth], query.aspects)
+        lists.append((weakest, config.aspect_weight))
+    return boost_by_rank(fused, lists, config) if lists else fused
 
 
 def _apply_intents(
