@@ -47,7 +47,7 @@ class Calibration:
     def matches(self, pids: IntArray) -> npt.NDArray[np.bool_]:
         return self.bounds.matches(self.dense[pids], self.keyword[pids])
 
-    def matched_pids(self, config: RankingConfig) -> IntArray:
+    def matched_pids(self) -> IntArray:
         """Every matching posting, sorted: seen by the dense side or admitted by BM25."""
         seen = ~np.isnan(self.dense)
         seen[self.admitted] = True
@@ -191,7 +191,7 @@ def matched_before_filters(
     does: facet counts for a field ignore that field's own filter, so they need the matches
     the filters took away too."""
     if candidates.calibration is not None:
-        return candidates.calibration.matched_pids(config)
+        return candidates.calibration.matched_pids()
     if candidates.unfiltered is not None:
         return np.sort(candidates.unfiltered.pids)
     if not (config.min_score > 0 or not config.uses_dense):

@@ -172,7 +172,10 @@ class SearchService:
             there if scope.pids is None else np.intersect1d(scope.pids, there, assume_unique=True)
         )
         narrowed = Scope(scope.filters, scope.conditions, scope.by_value, pids)
-        return self._listing(index, narrowed, request, timer, there, understood.location_values)
+        listing = self._listing(index, narrowed, request, timer, there, understood.location_values)
+        if understood.correction is None:
+            return listing
+        return replace(listing, corrected_query=understood.correction.text)
 
     def _listing(
         self,
