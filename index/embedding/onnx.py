@@ -10,7 +10,11 @@ pooling are pooled_embedder's.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,9 +41,33 @@ def onnx_path(cache_dir: Path, model_dir: Path, model: str, backend: str) -> Pat
 
 
 def export_onnx(model_dir: Path, target: Path, quantize: bool) -> Path:
-    """Write the model as ONNX (once); returns the file to load."""
+    """Write the model as ONNX (once); returns the file to load. The exporters' tracer
+    warnings and progress bars say nothing an operator can act on, so they are kept quiet."""
     if target.exists():
         return target
+    with _quiet():
+        return _export(model_dir, target, quantize)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """No warnings, no logging below errors, no Hugging Face progress bars, for a while."""
+    from transformers.utils import logging as hf_logging
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
+        hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
+
+
+def _export(model_dir: Path, target: Path, quantize: bool) -> Path:
     import torch
     from transformers import AutoModel
 

@@ -78,3 +78,14 @@ def test_fast_backends_stay_close_to_sentence_transformers(torch_embedder, backe
     # A query is a batch of one through the same path. (Dynamic int8 scales activations per
     # batch, so its vectors move slightly with their batch companions.)
     assert float(fast.embed_query(TEXTS[0]) @ vectors[0]) > 0.99
+
+
+@pytest.mark.slow
+def test_onnx_export_says_nothing_an_operator_cannot_act_on(tmp_path, capfd):
+    from index.embedding.model_files import resolve_model_path
+    from index.embedding.onnx import export_onnx
+
+    target = export_onnx(resolve_model_path("all-MiniLM-L6-v2"), tmp_path / "m.onnx", True)
+    assert target.exists() and target.stat().st_size > 1_000_000
+    out, err = capfd.readouterr()
+    assert "Warning" not in out + err and "Loading weights" not in out + err, (out + err)[-500:]
