@@ -351,22 +351,9 @@ def demote(fused: FusedScores, demoted: npt.NDArray[np.bool_]) -> FusedScores:
     group keeping its order: a clearly wrong level stays findable, after everything else."""
     if len(fused) == 0:
         return fused
-    order = np.argsort(demoted[fused.pids], kind="stable")
-    return FusedScores(
-        fused.pids[order],
-        fused.scores[order],
-        fused.dense[order],
-        fused.keyword[order],
-        fused.chunk_ids[order],
-    )
+    return fused.take(np.argsort(demoted[fused.pids], kind="stable"))
 
 
 def _reordered(fused: FusedScores, score: npt.NDArray[np.float64]) -> FusedScores:
     order = np.lexsort((fused.pids, -score))
-    return FusedScores(
-        fused.pids[order],
-        score[order],
-        fused.dense[order],
-        fused.keyword[order],
-        fused.chunk_ids[order],
-    )
+    return replace(fused.take(order), scores=score[order])
