@@ -19,7 +19,8 @@ class MatchBounds:
     taken from every posting's scores before filters, so a filter only narrows the set and a
     facet count equals what clicking it returns. A posting plausibly matches when both sides
     rank it among their best `candidates` (the model and the words agree), when the model
-    ranks it among its best `match_dense_top`, or when either side scores it near its best."""
+    ranks it among its best `match_dense_top`, or when either side scores it near its best  (the
+    words only among their best `candidates`: common words score many postings alike)."""
 
     dense_both: float  # the candidates-th best dense score
     keyword_both: float  # the candidates-th best BM25 (> 0)
@@ -46,6 +47,8 @@ class MatchBounds:
         keyword_alone = (1.0 - config.keyword_margin) * best if best > 0 else inf
         if config.keyword_margin <= 0:
             keyword_alone = inf
+        else:
+            keyword_alone = max(keyword_alone, keyword_both)
         return cls(dense_both, keyword_both, dense_alone, keyword_alone, best)
 
     def matches(

@@ -5,15 +5,18 @@ the job is (role, requirements, team...), and company context (about us, benefit
 Company boilerplate lines are left out entirely, so a query that matches a company's About-us
 paragraph does not bring up every posting of that company.
 
-FTS5 ranks `"a" OR "b"` by summing, per phrase, idf · f·(k1+1) / (f + k1·(1 − b + b·D/avgdl)),
-where f is the phrase's column-weighted count in the row and D the row's length in tokens. The
-sum splits by phrase, so each phrase is scored on its own and added:
+BM25 of `"a" OR "b"` sums, per phrase, idf · f·(k1+1) / (f + k1·(1 − b + b·D/avgdl)), where
+f is the phrase's column-weighted count in the row and D the row's length in tokens, as FTS5's
+bm25() does, but with Lucene's idf, log(1 + (N − n + 0.5) / (n + 0.5)): FTS5's own idf is
+zero for a word in more than half the postings ("engineering", "manager", "product"), so a
+query of common words would rank by nothing. The sum splits by phrase, so each phrase is scored
+on its own and added:
 - a one-token phrase (nearly every query word) from the term index stored at build time: for
   each token, the postings holding it and its count per column, read from FTS5's `fts5vocab`,
   so tokens are exactly FTS5's (porter stemming, diacritics folded);
 - a longer phrase ("node.js" is "node js") by FTS5 itself, `bm25()` over that phrase alone.
 A query word becomes tokens through FTS5's tokenizer too (an in-memory table), so the two sides
-never disagree on stemming, and the scores equal SQLite's `bm25()`.
+never disagree on stemming, and the scores equal SQLite's `bm25()` with the idf exchanged.
 """
 
 from __future__ import annotations
@@ -133,7 +136,7 @@ def keyword_search(
     if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     scores, matched = term_index.scores(
-        db, terms, weights, lambda phrase: fts5_bm25(db, [phrase], weights)
+        db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
     )
     if allowed is not None:
         keep = np.zeros_like(matched)
@@ -147,6 +150,28 @@ def keyword_search(
         pids, found = pids[inside], found[inside]
     order = np.lexsort((pids, -found))[:limit]
     return pids[order], found[order].astype(np.float32)
+
+
+def idf(rows: int, postings: int) -> float:
+    """Lucene's BM25 idf: positive however common the token."""
+    return math.log(1.0 + (rows - postings + 0.5) / (postings + 0.5))
+
+
+def fts5_idf(rows: int, postings: int) -> float:
+    """FTS5's bm25() idf, which it floors at 1e-6 for tokens in more than half the rows."""
+    value = math.log((rows - postings + 0.5) / (postings + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def phrase_bm25(
+    db: sqlite3.Connection, phrase: str, weights: tuple[float, float, float], rows: int
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """A phrase of several tokens scored by FTS5 (it knows their positions), with its idf
+    exchanged for Lucene's so the phrase adds up with the term index's tokens."""
+    pids, scores = fts5_bm25(db, [phrase], weights)
+    if not len(pids):
+        return pids, scores
+    return pids, scores * (idf(rows, len(pids)) / fts5_idf(rows, len(pids)))
 
 
 def fts5_bm25(
@@ -276,14 +301,14 @@ class TermIndex:
         weights = 0.0
         for token in tokens:
             token_pids, counts = self._postings(db, token)
-            idf = self._idf(len(token_pids)) if len(token_pids) else math.log(self.rows + 1.0)
-            weights += idf
+            token_idf = self._idf(len(token_pids)) if len(token_pids) else math.log(self.rows + 1.0)
+            weights += token_idf
             if not len(token_pids) or not len(pids):
                 continue
             at = np.minimum(np.searchsorted(token_pids, pids), len(token_pids) - 1)
             found = token_pids[at] == pids
-            in_title += idf * (found & (counts[at, 0] > 0))
-            in_job += idf * (found & ((counts[at, 0] + counts[at, 1]) > 0))
+            in_title += token_idf * (found & (counts[at, 0] > 0))
+            in_job += token_idf * (found & ((counts[at, 0] + counts[at, 1]) > 0))
         if weights == 0:
             return in_title, in_job
         return in_title / weights, in_job / weights
@@ -301,8 +326,7 @@ class TermIndex:
         return pids, np.frombuffer(found[1], dtype=np.uint16).reshape(-1, COLUMNS)
 
     def _idf(self, postings: int) -> float:
-        idf = math.log((self.rows - postings + 0.5) / (postings + 0.5))
-        return idf if idf > 0 else 1e-6
+        return idf(self.rows, postings)
 
     def _token_scores(
         self, db: sqlite3.Connection, token: str, weight: npt.NDArray[np.float64]
@@ -311,9 +335,9 @@ class TermIndex:
         if not len(pids):
             return pids, np.zeros(0)
         freq = counts @ weight
-        idf = self._idf(len(pids))
+        token_idf = self._idf(len(pids))
         length = self.row_tokens[pids]
-        part = idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
+        part = token_idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
         return pids, part
 
 
