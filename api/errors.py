@@ -21,12 +21,14 @@ from api.timing import took_ms
 from index.errors import (
     BuildError,
     ConfigError,
+    FetchError,
     IndexMismatchError,
     IndexNotFoundError,
     InputFormatError,
     InvalidIndexError,
     JobSearchError,
     MissingDependencyError,
+    NothingToIndexError,
     UnknownModelError,
 )
 from search.errors import InvalidFilterError, PostingNotFoundError
@@ -69,6 +71,8 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(UnknownModelError, 500, INTERNAL_ERROR, public=False),
     ErrorRule(ConfigError, 500, INTERNAL_ERROR, public=False),
     ErrorRule(BuildError, 500, INTERNAL_ERROR, public=False),
+    ErrorRule(NothingToIndexError, 500, INTERNAL_ERROR, public=False),
+    ErrorRule(FetchError, 500, INTERNAL_ERROR, public=False),
     ErrorRule(MissingDependencyError, 500, INTERNAL_ERROR, public=False),
 )
 _RULES: dict[type[BaseException], ErrorRule] = {rule.exception: rule for rule in ERROR_TABLE}

@@ -9,11 +9,16 @@ from pydantic import BaseModel, Field
 
 from index.storage.catalog import PostingSummary
 from search.facets import FacetCount
+from search.location_label import location_label
 from search.service import PostingDetail, SearchHit, SearchResult
 
 
 class LocationPublic(BaseModel):
     raw: str
+    label: str = Field(
+        description="the location for display: raw, or when it lists more than five countries, "
+        "them grouped by region ('Africa · 54 countries')"
+    )
     countries: list[str]
     cities: list[str]
     regions: list[str]
@@ -61,6 +66,7 @@ class PostingPublic(BaseModel):
             "remote": loc.workplace.value == "remote",
             "locations": LocationPublic(
                 raw=loc.raw,
+                label=location_label(loc),
                 countries=list(loc.countries),
                 cities=list(loc.cities),
                 regions=list(loc.regions),

@@ -8,7 +8,9 @@
     ├── InputFormatError        an input file whose format cannot be recognised
     ├── UnknownModelError       a model or backend that is neither packaged nor a folder
     ├── ConfigError             a setting or option outside what is supported
-    ├── BuildError              a rebuild that cannot go ahead (nothing to index, another running)
+    ├── BuildError              a rebuild that cannot go ahead (another running)
+    │   └── NothingToIndexError every record was skipped or the inputs were empty
+    ├── FetchError              an ATS board that cannot be downloaded (not found, not JSON, down)
     └── MissingDependencyError  an optional package a chosen feature needs (Ray)
 
 The query side adds its own (search/errors.py). Messages name the bad value and say what to do.
@@ -46,6 +48,19 @@ class ConfigError(JobSearchError):
 
 
 class BuildError(JobSearchError):
+    pass
+
+
+class NothingToIndexError(BuildError):
+    """Carries what was skipped and why, so the caller can report every record even though
+    there is no build to report on."""
+
+    def __init__(self, message: str, skipped: list[tuple[str, str, str]]) -> None:
+        super().__init__(message)
+        self.skipped = skipped  # (file, where, reason) per record left out
+
+
+class FetchError(JobSearchError):
     pass
 
 

@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     # The rebuild's embedding: "local", or "ray" (local Ray by default; ray_address for a cluster).
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
+    # A record whose body is larger is skipped with that reason (one repeated word in 10 MB
+    # would otherwise become thousands of chunks); 0: no cap.
+    max_record_bytes: int = 200_000
+    # A rebuild that drops more than this share of the serving build's postings is built but
+    # not made current (`jobsearch rebuild --allow-shrink` serves it anyway); 1: no guard.
+    max_shrink: float = 0.3
+
+    # `jobsearch fetch`: each request's timeout, the tries after the first, and the backoff.
+    fetch_timeout_seconds: float = 30.0
+    fetch_retries: int = 4
+    fetch_backoff_seconds: float = 1.0  # the first wait; doubles each try, with jitter
+    fetch_max_wait_seconds: float = 60.0  # no wait is longer, whatever Retry-After asks
 
     max_limit: int = 100
     max_offset: int = 10_000

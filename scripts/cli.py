@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.errors import JobSearchError
 from index.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from index.build.rebuild import Gate, RebuildReport
+    from index.build.gates import Gate
+    from index.build.rebuild import RebuildReport
     from index.embedding.base import Embedder
 
 MAX_SKIPPED_SHOWN = 20
@@ -81,7 +83,24 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         default=0.01,
         help="nDCG@10 the new build may lose against the one serving (default 0.01)",
     )
+    rebuild.add_argument(
+        "--max-shrink",
+        type=float,
+        default=settings.max_shrink,
+        help="share of the serving build's postings the new one may drop before it is kept "
+        f"aside (default {settings.max_shrink:g})",
+    )
+    rebuild.add_argument(
+        "--allow-shrink", action="store_true", help="serve the new build however many it drops"
+    )
+    rebuild.add_argument(
+        "--all-skipped",
+        action="store_true",
+        help=f"list every skipped record, not the first {MAX_SKIPPED_SHOWN}",
+    )
     rebuild.set_defaults(run=run_rebuild)
+
+    _fetch_parser(commands, settings)
 
     search = commands.add_parser("search", help="search the current index")
     search.add_argument("query", nargs="?", default="")
@@ -132,6 +151,21 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     return parser
 
 
+def _fetch_parser(commands: Any, settings: Settings) -> None:
+    from index.ingest.fetch import PROVIDERS
+
+    fetch = commands.add_parser(
+        "fetch", help="download a company's public ATS job board into a file rebuild reads"
+    )
+    fetch.add_argument("provider", choices=PROVIDERS)
+    fetch.add_argument("board", help="the board's name in its ATS, e.g. the company's slug")
+    fetch.add_argument("--out", type=Path, required=True, help="the file to write (atomically)")
+    fetch.add_argument("--base-url", help="the API's address instead of the provider's own")
+    fetch.add_argument("--timeout", type=float, default=settings.fetch_timeout_seconds)
+    fetch.add_argument("--retries", type=int, default=settings.fetch_retries)
+    fetch.set_defaults(run=run_fetch)
+
+
 def _index_option(parser: argparse.ArgumentParser, settings: Settings) -> None:
     parser.add_argument(
         "--index",
@@ -142,8 +176,10 @@ def _index_option(parser: argparse.ArgumentParser, settings: Settings) -> None:
 
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from index.build.gates import all_gates, shrink_gate
     from index.build.rebuild import BuildOptions, rebuild
     from index.embedding.factory import configured_embedder
+    from index.errors import NothingToIndexError
 
     missing = [str(p) for p in args.paths if not p.is_file()]
     if missing:
@@ -158,11 +194,20 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         settings,
         batch_size=args.batch_size,
         index_type=args.index_type,
-        progress=not args.quiet,
+        progress=not args.quiet and sys.stderr.isatty(),
     )
-    gate = _eval_gate(args, settings, embedder) if args.gate else None
-    report = rebuild(args.paths, args.index, embedder, options, gate)
-    print_rebuild_report(report, args.index, args.engine)
+    gate = all_gates(
+        None if args.allow_shrink else shrink_gate(args.index, args.max_shrink),
+        _eval_gate(args, settings, embedder) if args.gate else None,
+    )
+    shown = None if args.all_skipped else MAX_SKIPPED_SHOWN
+    try:
+        report = rebuild(args.paths, args.index, embedder, options, gate)
+    except NothingToIndexError as exc:
+        print(f"nothing was indexed; the index at {args.index} is unchanged")
+        print_skipped(exc.skipped, shown)
+        raise
+    print_rebuild_report(report, args.index, args.engine, shown)
     return 3 if report.build.refused else 0
 
 
@@ -190,7 +235,26 @@ def _eval_gate(args: argparse.Namespace, settings: Settings, embedder: Embedder)
     return gate
 
 
-def print_rebuild_report(report: RebuildReport, root: Path, engine: str) -> None:
+def print_skipped(skipped: list[tuple[str, str, str]], shown: int | None) -> None:
+    """Every record left out, with its reason; past `shown`, a count per reason."""
+    print(f"  skipped        {len(skipped)}")
+    for file, where, reason in skipped[:shown]:
+        print(f"    - {file + ' ' if file else ''}{where}: {reason}")
+    rest = skipped[shown:] if shown is not None else []
+    if rest:
+        reasons = Counter(_reason_kind(reason) for _, _, reason in rest)
+        tally = "; ".join(f"{count} {kind}" for kind, count in reasons.most_common(5))
+        print(f"    ... and {len(rest)} more ({tally}); --all-skipped lists them all")
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason without its particulars ("bad JSON: Expecting value at column 3" → "bad JSON")."""
+    return reason.split(":", 1)[0].split(" (", 1)[0]
+
+
+def print_rebuild_report(
+    report: RebuildReport, root: Path, engine: str, shown: int | None = MAX_SKIPPED_SHOWN
+) -> None:
     read, understood, build, seconds = report.read, report.understood, report.build, report.seconds
     m = build.manifest
     skipped = report.skipped
@@ -207,14 +271,12 @@ def print_rebuild_report(report: RebuildReport, root: Path, engine: str) -> None
         f"({understood.cached} unchanged, from the cache)"
     )
     print(f"  index          {m.index_type}, {m.backend} embeddings, {engine} engine")
-    print(f"  skipped        {len(skipped)}")
-    for file, where, reason in skipped[:MAX_SKIPPED_SHOWN]:
-        print(f"    - {file + ' ' if file else ''}{where}: {reason}")
-    if len(skipped) > MAX_SKIPPED_SHOWN:
-        print(f"    ... and {len(skipped) - MAX_SKIPPED_SHOWN} more")
+    for cut in read.truncated:
+        print(f"  cut short      {cut.file} ends at {cut.where}: {cut.reason}")
+    print_skipped(skipped, shown)
     if read.duplicates:
-        shown = ", ".join(read.duplicates[:5]) + (" ..." if len(read.duplicates) > 5 else "")
-        print(f"  duplicate ids  {len(read.duplicates)} (the last record wins): {shown}")
+        ids = ", ".join(read.duplicates[:5]) + (" ..." if len(read.duplicates) > 5 else "")
+        print(f"  duplicate ids  {len(read.duplicates)} (the last record wins): {ids}")
     print(
         f"  embedded       {build.cache.misses} chunks ({build.cache.hits} from the embedding cache)"
     )
@@ -228,10 +290,29 @@ def print_rebuild_report(report: RebuildReport, root: Path, engine: str) -> None
     )
 
 
+def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from index.ingest.fetch import FetchPolicy, fetch_board
+
+    policy = FetchPolicy(
+        timeout=args.timeout,
+        retries=args.retries,
+        backoff=settings.fetch_backoff_seconds,
+        max_wait=settings.fetch_max_wait_seconds,
+    )
+    report = fetch_board(args.provider, args.board, args.out, args.base_url, policy)
+    tries = f"{report.attempts} {'try' if report.attempts == 1 else 'tries'}"
+    print(
+        f"fetched {report.postings} postings from {report.provider} board {report.board!r} "
+        f"into {report.path} ({report.bytes:,} bytes from {report.url}, {tries})"
+    )
+    return 0
+
+
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from index.embedding.factory import configured_embedder
     from index.storage.loaded import open_index
     from search.filters import Filters
+    from search.location_label import location_label
     from search.ranking import RankingConfig
     from search.service import SearchRequest, SearchService
 
@@ -279,8 +360,9 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     for rank, hit in enumerate(result.hits, start=args.offset + 1):
         p = hit.posting
         score = "" if hit.score is None else f"{hit.score:.3f}  "
+        place = location_label(p.location)
         facets = " · ".join(
-            x for x in [p.company, p.team or "", p.location.raw, ", ".join(p.languages)] if x
+            x for x in [p.company, p.team or "", place, ", ".join(p.languages)] if x
         )
         print(f"{rank:3}. {score}{p.title}  [{p.id}]")
         print(f"     {facets}")

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.embedding.base import Progress
+
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
@@ -41,9 +43,11 @@ class FakeEmbedder:
         return len(_TOKEN.findall(text))
 
     def embed_documents(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], batch_size: int = 32, progress: Progress = False
     ) -> np.ndarray:
         self.batches += (len(texts) + batch_size - 1) // batch_size
+        if callable(progress):
+            progress(len(texts))
         self.embedded += len(texts)
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
         for row, text in enumerate(texts):

@@ -107,7 +107,8 @@ function logo(company) {
 function facts(job) {
   const line = el("p", { class: "facts" }, el("span", { class: "company", text: job.company }));
   if (job.team) line.append(el("span", { text: job.team }));
-  if (job.location) line.append(el("span", { text: job.location }));
+  const place = job.locations?.label || job.location;
+  if (place) line.append(el("span", { text: place, title: place === job.location ? null : job.location }));
   const workplace = job.locations?.workplace;
   if (job.remote) line.append(el("span", { class: "badge remote", text: "Remote" }));
   else if (workplace === "hybrid" || workplace === "on-site") line.append(el("span", { class: "badge", text: workplace === "hybrid" ? "Hybrid" : "On-site" }));

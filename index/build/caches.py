@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 import index.ingest as ingest_package
 from index import models
 from index.build import chunking
+from index.build.progress import Advance, ignore, stage_bar
 from index.ingest.understand import understand_posting
 from index.models import Chunk, Posting, RawPosting
 
@@ -66,7 +67,9 @@ class DerivedCache(Generic[In, Out]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def map(self, items: Sequence[In], derive: Callable[[In], Out]) -> list[Out | Exception]:
+    def map(
+        self, items: Sequence[In], derive: Callable[[In], Out], advance: Advance = ignore
+    ) -> list[Out | Exception]:
         """`derive(item)` for each item, from the cache when it has it. An item `derive` raises
         on gives its exception in its place (not cached: it is tried again next time)."""
         keys = [self._key(item) for item in items]
@@ -80,11 +83,13 @@ class DerivedCache(Generic[In, Out]):
                 found[key] = pickle.loads(value)  # our own file, written below
         out: list[Out | Exception] = []
         fresh = []
+        advance(sum(key in found for key in keys))
         for key, item in zip(keys, items, strict=True):
             if key in found:
                 self.hits += 1
                 out.append(found[key])
                 continue
+            advance(1)
             self.misses += 1
             try:
                 value = found[key] = derive(item)
@@ -109,23 +114,27 @@ class Understood:
     cached: int = 0  # postings taken from the cache instead of parsed again
 
 
-def understand_all(raws: Iterable[RawPosting], cache: Path | None = None) -> Understood:
+def understand_all(
+    raws: Iterable[RawPosting], cache: Path | None = None, progress: bool = False
+) -> Understood:
     """Every record understood or skipped with its reason. With a `cache` file, records seen
     before (same content, same code) are not parsed again."""
     raws = list(raws)
     hits = 0
-    if cache is None:
-        done: list[Posting | Exception] = []
-        for raw in raws:
-            try:
-                done.append(understand_posting(raw))
-            except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
-                done.append(exc)
-    else:
-        namespace = f"understood|{code_version(ingest_package, models)}"
-        with DerivedCache[RawPosting, Posting](cache, namespace) as cached:
-            done = cached.map(raws, understand_posting)
-            hits = cached.hits
+    with stage_bar(progress, "understand", len(raws), "posting") as advance:
+        if cache is None:
+            done: list[Posting | Exception] = []
+            for raw in raws:
+                try:
+                    done.append(understand_posting(raw))
+                except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
+                    done.append(exc)
+                advance(1)
+        else:
+            namespace = f"understood|{code_version(ingest_package, models)}"
+            with DerivedCache[RawPosting, Posting](cache, namespace) as cached:
+                done = cached.map(raws, understand_posting, advance)
+                hits = cached.hits
     result = Understood(cached=hits)
     for raw, posting in zip(raws, done, strict=True):
         if isinstance(posting, Exception):
@@ -141,13 +150,17 @@ def cached_chunks(
     model: str,
     chunk_tokens: int,
     chunk: Callable[[Posting], list[Chunk]],
+    progress: bool = False,
 ) -> list[list[Chunk]]:
     """Each posting's chunks, from the cache at `path` or from `chunk` (then stored). A
     posting's chunks depend only on the posting, the token limit, the tokenizer (the model)
     and the chunking code, which the key covers."""
     namespace = f"chunks|{model}|{chunk_tokens}|{code_version(chunking, models)}"
-    with DerivedCache[Posting, list[Chunk]](path, namespace) as cache:
-        out = cache.map(postings, chunk)
+    with (
+        stage_bar(progress, "chunk", len(postings), "posting") as advance,
+        DerivedCache[Posting, list[Chunk]](path, namespace) as cache,
+    ):
+        out = cache.map(postings, chunk, advance)
     chunks: list[list[Chunk]] = []
     for value in out:
         if isinstance(value, Exception):

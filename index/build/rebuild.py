@@ -11,11 +11,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from index.build.caches import (
     CHUNK_CACHE_FILE,
@@ -25,9 +26,11 @@ from index.build.caches import (
     understand_all,
 )
 from index.build.chunking import chunk_posting
+from index.build.gates import Gate
+from index.build.progress import stage_bar
 from index.embedding.base import Embedder
 from index.embedding.cache import CACHE_FILE, CacheStats, EmbeddingCache
-from index.errors import BuildError
+from index.errors import BuildError, NothingToIndexError
 from index.ingest.boilerplate import find_boilerplate
 from index.ingest.readers import ReadResult, read_postings
 from index.models import Posting, Vectors
@@ -61,7 +64,8 @@ class BuildOptions:
     index_type: str = "auto"
     ann_min_chunks: int = ANN_MIN_CHUNKS
     nprobe: int = DEFAULT_NPROBE
-    progress: bool = False
+    progress: bool = False  # one bar per stage on stderr
+    max_record_bytes: int = 200_000  # a record with a larger body is skipped; 0: no cap
 
     @classmethod
     def from_settings(cls, settings: Settings, **changes: object) -> BuildOptions:
@@ -72,8 +76,15 @@ class BuildOptions:
             index_type=settings.index_type,
             ann_min_chunks=settings.ann_min_chunks,
             nprobe=settings.ivf_nprobe,
+            max_record_bytes=settings.max_record_bytes,
         )
         return cls(**{**asdict(options), **changes})
+
+    def build_fields(self) -> dict[str, Any]:
+        """The options `build_index` takes (the rest apply to reading)."""
+        fields = asdict(self)
+        del fields["max_record_bytes"]
+        return fields
 
 
 @dataclass(frozen=True)
@@ -103,13 +114,13 @@ class RebuildReport:
 
     @property
     def skipped(self) -> list[tuple[str, str, str]]:
-        """(file, where, reason) of every record left out, reading and understanding alike."""
-        out = [(s.file, s.where, s.reason) for s in self.read.skipped]
-        return out + [("", f"id {pid}", reason) for pid, reason in self.understood.skipped]
+        return skipped_records(self.read, self.understood)
 
 
-# Decides whether a verified build may become current: None to switch, else the reason not to.
-Gate = Callable[[Path], str | None]
+def skipped_records(read: ReadResult, understood: Understood) -> list[tuple[str, str, str]]:
+    """(file, where, reason) of every record left out, reading and understanding alike."""
+    out = [(s.file, s.where, s.reason) for s in read.skipped]
+    return out + [("", f"id {pid}", reason) for pid, reason in understood.skipped]
 
 
 def rebuild(
@@ -121,7 +132,7 @@ def rebuild(
 ) -> RebuildReport:
     """Read the posting files and build a new current index from them under `root`."""
     timer = StageTimer()
-    read = read_postings(paths)
+    read = read_postings(paths, options.max_record_bytes)
     return rebuild_records(read, root, embedder, options, describe_inputs(paths), timer, gate)
 
 
@@ -138,16 +149,23 @@ def rebuild_records(
     timer = timer or StageTimer()
     root.mkdir(parents=True, exist_ok=True)
     with timer.stage("understand"):
-        understood = understand_all(read.postings, cache=root / UNDERSTOOD_CACHE_FILE)
-    skipped = len(read.skipped) + len(understood.skipped)
+        understood = understand_all(read.postings, root / UNDERSTOOD_CACHE_FILE, options.progress)
+    skipped = skipped_records(read, understood)
+    if not understood.postings:
+        raise NothingToIndexError(
+            f"no postings to index: all {read.records_read} records were skipped"
+            if read.records_read
+            else "no postings to index: the inputs hold no records",
+            skipped,
+        )
     build = build_index(
         understood.postings,
         embedder,
         root,
         inputs=inputs,
-        skipped=skipped,
+        skipped=len(skipped),
         gate=gate,
-        **asdict(options),
+        **options.build_fields(),
     )
     return RebuildReport(read, understood, build, timer.elapsed())
 
@@ -200,6 +218,7 @@ def build_index(
                 embedder.name,
                 chunk_limit,
                 lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit),
+                progress,
             )
         with timer.stage("embed"):
             embedded = _embed(
@@ -254,16 +273,17 @@ def _embed(
 ) -> _Embedded:
     """Every chunk's vector, from the embedding cache or the model (then cached)."""
     model_timer = StageTimer()
-
-    def encode(missing: list[str]) -> Vectors:
-        with model_timer.stage("model"):
-            return embedder.embed_documents(missing, batch_size=batch_size, progress=progress)
-
     cache = EmbeddingCache(
         root / CACHE_FILE, f"{embedder.name}|{embedder.backend}", embedder.dimension
     )
     try:
-        vectors, stats = cache.embed(texts, encode)
+        with stage_bar(progress, "embed", len(texts), "chunk") as advance:
+
+            def encode(missing: list[str]) -> Vectors:
+                with model_timer.stage("model"):
+                    return embedder.embed_documents(missing, batch_size, progress=advance)
+
+            vectors, stats = cache.embed(texts, encode, advance)
     finally:
         cache.close()
     return _Embedded(vectors, stats, model_timer.seconds.get("model", 0.0))

@@ -3,13 +3,17 @@ whose backends write only the batch call: batching, progress and the model's fac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from index.models import Vectors
+
+# `progress` of embed_documents: True for a bar of its own, or a callable told how many more
+# texts are done after each batch (a caller's one bar over several calls), or False.
+Progress = bool | Callable[[int], None]
 
 
 class Embedder(Protocol):
@@ -36,7 +40,7 @@ class Embedder(Protocol):
         ...
 
     def embed_documents(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], batch_size: int = 32, progress: Progress = False
     ) -> Vectors: ...
 
     def embed_query(self, text: str) -> Vectors: ...
@@ -85,15 +89,17 @@ class BaseEmbedder:
         raise NotImplementedError
 
     def embed_documents(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], batch_size: int = 32, progress: Progress = False
     ) -> Vectors:
         from tqdm import tqdm
 
         out: Vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for rows in tqdm(
-            plan_batches(texts, batch_size), desc="embedding", unit="batch", disable=not progress
-        ):
+        advance = progress if callable(progress) else None
+        plan = plan_batches(texts, batch_size)
+        for rows in tqdm(plan, desc="embedding", unit="batch", disable=progress is not True):
             out[rows] = self.embed_batch([texts[i] for i in rows])
+            if advance is not None:
+                advance(len(rows))
         return out
 
     def embed_query(self, text: str) -> Vectors:

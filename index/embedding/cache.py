@@ -45,14 +45,21 @@ class EmbeddingCache:
         self._db.close()
 
     def embed(
-        self, texts: Sequence[str], embed_missing: Callable[[list[str]], Vectors]
+        self,
+        texts: Sequence[str],
+        embed_missing: Callable[[list[str]], Vectors],
+        advance: Callable[[int], None] | None = None,
     ) -> tuple[Vectors, CacheStats]:
-        """Vectors for `texts` in order: cached ones read back, the rest embedded and stored."""
+        """Vectors for `texts` in order: cached ones read back, the rest embedded and stored.
+        `advance`, if given, is told the rows served from the cache (and repeated texts);
+        `embed_missing` reports the rows it embeds itself."""
         keys = [text_key(self.namespace, t) for t in texts]
         found = self._lookup(list(dict.fromkeys(keys)))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         missing_rows = [i for i, key in enumerate(keys) if key not in found]
         unique_missing = list(dict.fromkeys(keys[i] for i in missing_rows))
+        if advance is not None:
+            advance(len(texts) - len(unique_missing))
         first_row: dict[bytes, int] = {}
         for i in missing_rows:
             first_row.setdefault(keys[i], i)

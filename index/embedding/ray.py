@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedding.base import Embedder, plan_batches
+from index.embedding.base import Embedder, Progress, plan_batches
 from index.embedding.factory import load_embedder
 from index.errors import MissingDependencyError
 from index.models import Vectors
@@ -96,7 +96,7 @@ class RayEmbedder:
         return self.local.embed_query(text)
 
     def embed_documents(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], batch_size: int = 32, progress: Progress = False
     ) -> Vectors:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         plan = plan_batches(texts, batch_size)
@@ -109,6 +109,8 @@ class RayEmbedder:
         for group, ref in pending:
             for rows, vectors in zip(group, self._ray.get(ref), strict=True):
                 out[rows] = vectors
+                if callable(progress):
+                    progress(len(rows))
         return out
 
     def shutdown(self) -> None:

@@ -241,6 +241,16 @@ class Catalog:
         return pids[order]
 
 
+def posting_ids(path: Path) -> set[str]:
+    """Every posting id of a catalog file, without loading the rest (a rebuild's guard compares
+    the new build's postings with the serving one's)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in db.execute("SELECT id FROM postings")}
+    finally:
+        db.close()
+
+
 def _timestamp(value: str | None) -> float:
     """Seconds since the epoch, or -inf for a missing or unparseable date (sorts last)."""
     if not value:

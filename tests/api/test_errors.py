@@ -20,12 +20,14 @@ from api.timing import start_clock
 from index.errors import (
     BuildError,
     ConfigError,
+    FetchError,
     IndexMismatchError,
     IndexNotFoundError,
     InputFormatError,
     InvalidIndexError,
     JobSearchError,
     MissingDependencyError,
+    NothingToIndexError,
     UnknownModelError,
 )
 from search.errors import InvalidFilterError, PostingNotFoundError
@@ -58,6 +60,8 @@ SERVER_FAULTS: list[JobSearchError] = [
     UnknownModelError("no model at /private/models/x"),
     ConfigError("unknown index type 'hnsw2' in /private/index"),
     BuildError("another rebuild is running on /private/index"),
+    NothingToIndexError("no postings to index in /private/feed.jsonl", []),
+    FetchError("greenhouse board 'acme' not found (HTTP 404 from http://private/)"),
     MissingDependencyError("ray is not installed (/private/venv)"),
 ]
 

@@ -95,6 +95,7 @@ def test_posting_endpoint_and_404(client):
     body = client.get("/v1/postings/sales-1").json()
     assert body["title"] == "Account Executive" and body["sections"][0]["heading"] == "The role"
     assert body["locations"]["countries"] == ["GB"]
+    assert body["locations"]["label"] == body["location"]  # one country: as written
     missing = client.get("/v1/postings/does-not-exist")
     assert missing.status_code == 404 and "does-not-exist" in missing.json()["detail"]
 

@@ -135,3 +135,65 @@ def test_read_greenhouse_record_with_wrong_types_is_skipped(tmp_path):
     assert [p.id for p in result.postings] == ["greenhouse:1"]
     assert result.postings[0].team == "Data"
     assert {s.where for s in result.skipped} == {"record 2 (id 2)", "record 3 (id 3)"}
+
+
+def test_read_truncated_gzip_keeps_the_records_before_the_cut(tmp_path):
+    lines = [json.dumps({**GOOD, "id": f"p{n}", "title": f"Engineer {n}"}) for n in range(400)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])  # a copy that stopped half way
+
+    result = read_postings([path])
+
+    ids = [p.id for p in result.postings]
+    assert 0 < len(ids) < 400 and ids == [f"p{n}" for n in range(len(ids))]
+    [note] = result.truncated
+    last = len(ids) + 1  # the line the file ends in
+    assert (note.file, note.where) == (str(path), f"line {last}")
+    assert "cut short" in note.reason and f"lines 1-{len(ids)} are read" in note.reason
+    [cut] = result.skipped
+    assert cut.where.startswith(f"line {last}") and "cut off" in cut.reason
+
+
+def test_read_truncated_gzip_of_an_ats_document_keeps_its_complete_records(tmp_path):
+    jobs = [
+        {"id": n, "title": f"Job {n}", "content": "&lt;p&gt;Work.&lt;/p&gt;", "absolute_url": "u"}
+        for n in range(200)
+    ]
+    whole = gzip.compress(json.dumps({"jobs": jobs, "meta": {"total": 200}}).encode())
+    path = tmp_path / "greenhouse.json.gz"
+    path.write_bytes(whole[: int(len(whole) * 0.6)])
+
+    result = read_postings([path])
+
+    assert result.formats[str(path)] == "greenhouse"
+    count = len(result.postings)
+    assert 0 < count < 200 and result.postings[-1].id == f"greenhouse:{count - 1}"
+    [note] = result.truncated
+    assert note.where == f"record {count + 1}" and f"the {count} complete records" in note.reason
+
+
+def test_read_gzip_with_nothing_readable_is_a_whole_file_error(tmp_path):
+    path = tmp_path / "x.jsonl.gz"
+    path.write_bytes(gzip.compress(b"x" * 1000)[:10])  # the header alone
+    result = read_postings([path])
+    assert result.postings == [] and result.skipped[0].where == "whole file"
+    assert "not a valid gzip file" in result.skipped[0].reason
+
+
+def test_read_record_over_the_size_cap_is_skipped_with_its_size(tmp_path):
+    huge = {**GOOD, "id": "huge", "content_html": "<p>" + "word " * 50_000 + "</p>"}
+    path = write_lines(tmp_path / "p.jsonl", [json.dumps(GOOD), json.dumps(huge)])
+    result = read_postings([path], max_record_bytes=200_000)
+    assert [p.id for p in result.postings] == ["a1"]
+    [skipped] = result.skipped
+    assert skipped.where == "line 2 (id huge)"
+    assert "body is 250,007 bytes, over the 200,000-byte cap" in skipped.reason
+    assert len(read_postings([path]).postings) == 2  # no cap by default
+
+
+def test_read_empty_job_board_is_zero_records_not_an_error(tmp_path):
+    path = tmp_path / "board.json"
+    path.write_text('{"jobs": [], "meta": {"total": 0}}')
+    result = read_postings([path])
+    assert result.postings == [] and result.skipped == [] and result.records_read == 0

@@ -1,0 +1,32 @@
+"""One progress bar per rebuild stage (understand, chunk, embed), for a person watching.
+
+Each bar covers the whole stage, cached items included, so it ends at the stage's full count.
+Bars go to stderr through tqdm; the caller decides when there are any (the CLI: a terminal and
+no --quiet), so logs and pipes never get carriage returns.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+Advance = Callable[[int], None]  # called with how many more items are done
+
+
+def ignore(done: int) -> None:
+    """The Advance of a stage nobody watches."""
+
+
+@contextmanager
+def stage_bar(enabled: bool, name: str, total: int, unit: str) -> Iterator[Advance]:
+    """An Advance for one stage of `total` items; a bar on stderr when `enabled`."""
+    if not enabled or total <= 0:
+        yield ignore
+        return
+    from tqdm import tqdm
+
+    with tqdm(
+        total=total, desc=f"{name:<10}", unit=unit, file=sys.stderr, dynamic_ncols=True
+    ) as bar:
+        yield bar.update
