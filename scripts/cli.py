@@ -260,7 +260,8 @@ def print_rebuild_report(
     skipped = report.skipped
     if build.refused:
         print(f"index {m.build_id} was built but NOT made current ({build.directory}):")
-        print(f"  {build.refused}; the build serving stays current")
+        print(f"  {build.refused}")
+        print("  the build serving stays current")
     else:
         print(f"index {m.build_id} is current at {root} ({build.directory})")
     formats = ", ".join(f"{k}: {v}" for k, v in read.formats.items())

@@ -117,7 +117,7 @@ def gunzip(data: bytes, block: int = 1 << 14) -> tuple[bytes, str | None]:
             return out.getvalue(), f"corrupt gzip data after {out.tell():,} bytes ({exc})"
         if not inflater.eof:
             return out.getvalue(), (
-                f"the gzip stream is cut short: it ends after {out.tell():,} bytes, "
+                f"the gzip stream stops after {out.tell():,} bytes, "
                 "before its end marker (an incomplete copy?)"
             )
         rest = inflater.unused_data + rest[start:]  # the next member, if any
