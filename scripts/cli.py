@@ -152,7 +152,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def _fetch_parser(commands: Any, settings: Settings) -> None:
-    from index.ingest.fetch import PROVIDERS
+    from index.connectors.fetch import PROVIDERS
 
     fetch = commands.add_parser(
         "fetch", help="download a company's public ATS job board into a file rebuild reads"
@@ -292,7 +292,7 @@ def print_rebuild_report(
 
 
 def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
-    from index.ingest.fetch import FetchPolicy, fetch_board
+    from index.connectors.fetch import FetchPolicy, fetch_board
 
     policy = FetchPolicy(
         timeout=args.timeout,

@@ -1,7 +1,7 @@
 """The dependency arrows stay scripts → index ← search ← api; FastAPI lives only in api/.
 
-Inside index/ the order is: the top modules (models, settings, errors, timing), then ingest/
-and embedding/ side by side, then storage/, then build/; and no cycle among index/ modules.
+Inside index/ the order is: the top modules (models, settings, errors, timing), then ingest/,
+connectors/ and embedding/ side by side, then storage/, then build/; and no cycle among index/ modules.
 Functions and modules stay short enough to read.
 """
 
@@ -27,6 +27,7 @@ TOP = "top"  # index/__init__.py and the top modules
 INDEX_LAYERS = {
     TOP: set(),
     "ingest": {TOP},
+    "connectors": {TOP},
     "embedding": {TOP},
     "storage": {TOP, "ingest", "embedding"},
     "build": {TOP, "ingest", "embedding", "storage"},
