@@ -2,8 +2,9 @@
 searched as "python developer"), with SymSpell (symspellpy): edit-distance look-ups against the
 words the postings use, weighted by how many postings use each.
 
-Only a word the index has never seen is corrected, and only to a word that is common enough
-to be one (so a rare typo in a posting is no dictionary entry). Programming languages and
+A word the index has never seen is corrected to a word common enough to be one (so a rare
+typo in a posting is no dictionary entry); a word only a posting or two use is corrected only
+when a word one edit away is far more common ("sofware", a posting's own typo, is "software"). Programming languages and
 places are never touched, nor are short words, numbers and words with symbols ("c++", "k8s").
 The caller reports the corrected text, so the seeker sees what was searched and can search
 their own words instead.
@@ -24,6 +25,8 @@ from index.storage.catalog import Catalog
 MIN_WORD_CHARS = 4  # shorter words are too often abbreviations to correct
 MIN_SUGGESTION_POSTINGS = 3  # a correction must be a word at least this many postings use
 MAX_EDIT_DISTANCE = 2
+RARE_POSTINGS = 2  # a known word this rare may still be a typo...
+POPULAR_RATIO = 100  # ...of a word one edit away used by this many times more postings
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -61,12 +64,15 @@ class Speller:
 
     def _suggest(self, word: str) -> str | None:
         folded = word.casefold()
-        if len(folded) < MIN_WORD_CHARS or folded in self._known:
+        if len(folded) < MIN_WORD_CHARS or canonical_language(word) is not None:
             return None
-        if canonical_language(word) is not None:
+        seen = self._known.get(folded, 0)
+        if seen > RARE_POSTINGS:
             return None
-        distance = 1 if len(folded) < 6 else MAX_EDIT_DISTANCE
+        distance = 1 if len(folded) < 6 or seen else MAX_EDIT_DISTANCE
         found = self._symspell.lookup(folded, Verbosity.CLOSEST, max_edit_distance=distance)
+        if seen:  # a rare word of the index: only a far more common neighbour replaces it
+            found = [s for s in found if s.distance > 0 and s.count >= POPULAR_RATIO * seen]
         if not found:
             return None
         best = max(found, key=lambda s: (-s.distance, _slip(folded, s.term), s.count, s.term))

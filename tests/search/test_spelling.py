@@ -20,6 +20,11 @@ VOCABULARY = {
     "writer": 30,
     "written": 400,
     "technical": 200,
+    "software": 800,
+    "sofware": 1,  # one posting's own typo
+    "kaggle": 2,  # a rare real word one edit from a word not 100 times as common
+    "haggle": 150,
+    "internal": 100,  # a common word one edit from a rarer real one ("internals")
 }
 
 
@@ -57,6 +62,16 @@ def test_speller_leaves_known_words_alone(speller):
 )
 def test_speller_never_touches_languages_places_and_short_or_odd_words(speller, query):
     assert speller.correct(query) is None
+
+
+def test_speller_corrects_a_postings_own_typo_to_the_far_more_common_word(speller):
+    correction = speller.correct("sofware engineer")
+    assert correction is not None and correction.text == "software engineer"
+
+
+def test_speller_keeps_known_words_a_neighbour_is_not_far_more_common_than(speller):
+    assert speller.correct("database internals") is None  # 12 postings: not rare
+    assert speller.correct("kaggle") is None  # 2 postings, the neighbour only 75 times as many
 
 
 def test_speller_never_corrects_to_a_rare_word(speller):
