@@ -230,7 +230,7 @@ def start_server(root: Path, backend: str, workers: int) -> tuple[subprocess.Pop
         os.environ,
         JOBSEARCH_INDEX_DIR=str(root),
         JOBSEARCH_BACKEND=backend,
-        JOBSEARCH_RATE_LIMIT_PER_MINUTE="0",
+        JOBSEARCH_RATE_LIMIT="",
         JOBSEARCH_TORCH_THREADS=threads,
         OMP_NUM_THREADS=threads,
     )
