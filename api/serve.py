@@ -34,6 +34,7 @@ class ServeOptions:
     workers: int = 1
     threads: int | None = None  # per worker; None: the cores divided between the workers
     forwarded_allow_ips: str = "127.0.0.1,::1"  # trusted proxies; empty: none
+    access_log: bool = True  # a line per request on stderr
 
 
 def cores() -> int:
@@ -92,6 +93,7 @@ def serve(options: ServeOptions) -> None:
         port=options.port,
         workers=options.workers,
         log_level="info",
+        access_log=options.access_log,
         **proxy_options(options.forwarded_allow_ips),
     )
 

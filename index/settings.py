@@ -92,8 +92,12 @@ class Settings(BaseSettings):
     rate_limit: str = "600/minute"
     rate_limit_keys: dict[str, str] = {}
     rate_limit_storage: str = "memory://"
-    rate_limit_strategy: Literal["sliding-window-counter", "moving-window", "fixed-window"] = (
-        "sliding-window-counter"
+    # moving-window is exact (it keeps each request's time for a window: memory grows with the
+    # requests served per window, not with the clients); the others keep counters and
+    # approximate (sliding-window-counter lets one more through after a window turns,
+    # fixed-window up to twice the limit across the turn).
+    rate_limit_strategy: Literal["moving-window", "sliding-window-counter", "fixed-window"] = (
+        "moving-window"
     )
     admin_api_key: str | None = None  # enables POST /v1/admin/reload; unset: 403
     watch_index_seconds: float = 0.0  # poll the `current` pointer and reload on change; 0: off

@@ -162,6 +162,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         help="proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated, "
         "'*' for any, '' for none (default: %(default)s)",
     )
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="no line per request (the metrics still count them)",
+    )
     serve.set_defaults(run=run_serve)
 
     commands.add_parser(  # handled in main(): its options are scripts/bench.py's
@@ -451,6 +457,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
             workers=args.workers,
             threads=args.threads,
             forwarded_allow_ips=args.forwarded_allow_ips,
+            access_log=args.access_log,
         )
     )
     return 0
