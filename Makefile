@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser-deps index run test lint clean
+.PHONY: install browser-deps redis-deps index run test lint clean
 
 install: $(STAMP)
 
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev,ray]'
+	$(PY) -m pip install --quiet -e '.[dev,ray,redis]'
 	touch $(STAMP)
 
 index: install
@@ -35,7 +35,11 @@ browser-deps: install
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@$(PY) -c "import playwright" 2>/dev/null || $(PY) -m pip install --quiet playwright
 
-test: install browser-deps
+# The shared rate limit's test starts Debian's redis-server on a loopback port.
+redis-deps:
+	@test -x /usr/bin/redis-server || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
+
+test: install browser-deps redis-deps
 	$(PY) -m pytest
 
 lint: install

@@ -21,7 +21,7 @@ async def record_request(
             request.method,
             route_template(request),
             response.status_code,
-            (time.perf_counter() - started) * 1000,
+            time.perf_counter() - started,
         )
     return response
 

@@ -54,7 +54,7 @@ class AppState:
             else:
                 self.service.swap(index)
             self.load_error = None
-            self.metrics.index_version = index.version
+            self.metrics.set_index_version(index.version)
             log.info("serving index %s (%d postings)", index.version, index.manifest.postings)
             return index.version
 

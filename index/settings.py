@@ -84,14 +84,32 @@ class Settings(BaseSettings):
 
     # Serving a public careers site.
     cors_origins: list[str] = []  # e.g. ["https://careers.example.com"]; empty: no CORS headers
-    rate_limit_per_minute: float = 600.0  # per client address; 0 disables
-    rate_limit_burst: int = 60
+    # Rate limits (api/ratelimit.py, the `limits` library): one or more of its rate strings,
+    # e.g. "600/minute" or "600/minute;30/second"; empty disables. A client is its API key
+    # (X-API-Key) when that key is in rate_limit_keys (key -> its own rate string), else its
+    # address (behind a proxy: forwarded_allow_ips). The counts live in rate_limit_storage:
+    # "memory://" (each worker counts alone) or e.g. "redis://host:6379" (shared).
+    rate_limit: str = "600/minute"
+    rate_limit_keys: dict[str, str] = {}
+    rate_limit_storage: str = "memory://"
+    # moving-window is exact (it keeps each request's time for a window: memory grows with the
+    # requests served per window, not with the clients); the others keep counters and
+    # approximate (sliding-window-counter lets one more through after a window turns,
+    # fixed-window up to twice the limit across the turn).
+    rate_limit_strategy: Literal["moving-window", "sliding-window-counter", "fixed-window"] = (
+        "moving-window"
+    )
     admin_api_key: str | None = None  # enables POST /v1/admin/reload; unset: 403
     watch_index_seconds: float = 0.0  # poll the `current` pointer and reload on change; 0: off
     max_body_bytes: int = 1_000_000  # a larger request body is a 413; 0: no cap
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # `jobsearch serve`: worker processes (they share the memory-mapped index), and the proxies
+    # whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
+    # networks, "*" for any; empty: none, the peer's address is the client's).
+    workers: int = 1
+    forwarded_allow_ips: str = "127.0.0.1,::1"
 
     def ranking_overrides(self) -> dict[str, object]:
         """The ranking fields set in the environment, to apply over RankingConfig's defaults."""

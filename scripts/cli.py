@@ -143,6 +143,31 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     _index_option(serve, settings)
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.workers,
+        help="worker processes (they share the memory-mapped index and their metrics)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="the model's and BLAS threads per worker (default: the cores / workers)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=settings.forwarded_allow_ips,
+        metavar="IPS",
+        help="proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated, "
+        "'*' for any, '' for none (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="no line per request (the metrics still count them)",
+    )
     serve.set_defaults(run=run_serve)
 
     commands.add_parser(  # handled in main(): its options are scripts/bench.py's
@@ -419,14 +444,22 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from api.serve import ServeOptions, serve
 
-    from api.main import create_app
-
-    served = settings.model_copy(
-        update={"index_dir": args.index, "host": args.host, "port": args.port}
+    if args.workers < 1 or (args.threads is not None and args.threads < 1):
+        print("error: --workers and --threads: at least 1", file=sys.stderr)
+        return 2
+    serve(
+        ServeOptions(
+            index_dir=args.index,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            access_log=args.access_log,
+        )
     )
-    uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="info")
     return 0
 
 

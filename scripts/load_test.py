@@ -12,7 +12,7 @@ errors and the index versions the responses came from. Exits 1 if any request fa
 Hot swaps under load, the whole procedure (the server must not rate limit this one client):
 
     jobsearch rebuild data/sample/postings.jsonl --index /tmp/lt/index
-    JOBSEARCH_ADMIN_API_KEY=k JOBSEARCH_RATE_LIMIT_PER_MINUTE=0 \
+    JOBSEARCH_ADMIN_API_KEY=k JOBSEARCH_RATE_LIMIT= \
         jobsearch serve --index /tmp/lt/index --port 8765 &
     python scripts/load_test.py --url http://127.0.0.1:8765 --requests 10000 --clients 16 \
         --reload-every 5 --swaps 3 --admin-key k \

@@ -1,4 +1,5 @@
-"""GET /metrics: what api/metrics.py collected, in the Prometheus text exposition format.
+"""GET /metrics: what api/metrics.py collected (every worker's, when there are several), in the
+Prometheus text exposition format.
 
 A route like the others (api/metrics.py only collects); never rate limited, so a scraper is
 not refused when clients are."""
@@ -6,15 +7,15 @@ not refused when clients are."""
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
 
 from api.deps import StateDep
+from api.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["health"])
-PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
-def metrics(state: StateDep) -> PlainTextResponse:
+@router.get("/metrics", response_class=Response)
+def metrics(state: StateDep) -> Response:
     """Prometheus text format."""
-    return PlainTextResponse(state.metrics.render(), media_type=PROMETHEUS_TEXT)
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,10 +62,13 @@ class ChunkRecord:
 
 
 class Catalog:
-    """Read side of the SQLite catalog; safe to share between threads (one connection each)."""
+    """Read side of the SQLite catalog; safe to share between threads (one connection each,
+    opened on the thread's first query and kept: opening one per query cost more than most
+    queries; they close when the catalog is dropped)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()
         db = self._connect()
         try:
             rows = db.execute(
@@ -109,6 +113,13 @@ class Catalog:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
+
     def keyword_search(
         self,
         terms: Sequence[str],
@@ -117,30 +128,21 @@ class Catalog:
         weights: tuple[float, float, float] = COLUMN_WEIGHTS,
     ) -> tuple[IntArray, npt.NDArray[np.float32]]:
         """Postings by BM25 over title, job text and (weighted down) company context."""
-        db = self._connect()
-        try:
-            return keyword_search(db, self._terms, terms, limit, allowed, weights)
-        finally:
-            db.close()
+        db = self._db()
+        return keyword_search(db, self._terms, terms, limit, allowed, weights)
 
     def coverage(
         self, terms: Sequence[str], pids: IntArray
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """How much of the query's words each posting's title, and title or job text, holds
         (index.storage.bm25.TermIndex.coverage)."""
-        db = self._connect()
-        try:
-            return self._terms.coverage(db, terms, pids)
-        finally:
-            db.close()
+        db = self._db()
+        return self._terms.coverage(db, terms, pids)
 
     def vocabulary(self, min_postings: int = 1) -> dict[str, int]:
         """The index's words and how many postings use each (index.storage.vocabulary)."""
-        db = self._connect()
-        try:
-            return read_vocabulary(db, min_postings)
-        finally:
-            db.close()
+        db = self._db()
+        return read_vocabulary(db, min_postings)
 
     def facet_pids(self, key: FacetKey) -> IntArray:
         return self._facets.get(key, np.zeros(0, dtype=np.int64))
@@ -177,62 +179,47 @@ class Catalog:
     def summaries(self, pids: Sequence[int]) -> dict[int, PostingSummary]:
         if not pids:
             return {}
-        db = self._connect()
-        try:
-            marks = ",".join("?" * len(pids))
-            rows = db.execute(
-                "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace, worldwide,"
-                f" countries, cities, regions, languages, level FROM postings WHERE pid IN ({marks})",
-                [int(p) for p in pids],
-            ).fetchall()
-        finally:
-            db.close()
+        db = self._db()
+        marks = ",".join("?" * len(pids))
+        rows = db.execute(
+            "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace, worldwide,"
+            f" countries, cities, regions, languages, level FROM postings WHERE pid IN ({marks})",
+            [int(p) for p in pids],
+        ).fetchall()
         return {row[0]: _summary(row) for row in rows}
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
         if not chunk_ids:
             return {}
-        db = self._connect()
-        try:
-            marks = ",".join("?" * len(chunk_ids))
-            rows = db.execute(
-                f"SELECT chunk_id, pid, section_index, heading, kind, passage FROM chunks WHERE chunk_id IN ({marks})",
-                [int(c) for c in chunk_ids],
-            ).fetchall()
-        finally:
-            db.close()
+        db = self._db()
+        marks = ",".join("?" * len(chunk_ids))
+        rows = db.execute(
+            f"SELECT chunk_id, pid, section_index, heading, kind, passage FROM chunks WHERE chunk_id IN ({marks})",
+            [int(c) for c in chunk_ids],
+        ).fetchall()
         return {r[0]: ChunkRecord(r[0], r[1], r[2], r[3], SectionKind(r[4]), r[5]) for r in rows}
 
     def same_job(self, pid: int) -> IntArray:
         """Postings with the same company and title as `pid` (itself included): the same job
         posted again, e.g. once per city."""
-        db = self._connect()
-        try:
-            rows = db.execute(
-                "SELECT b.pid FROM postings a JOIN postings b ON lower(b.company) = lower(a.company)"
-                " AND lower(b.title) = lower(a.title) WHERE a.pid = ? ORDER BY b.pid",
-                (pid,),
-            ).fetchall()
-        finally:
-            db.close()
+        db = self._db()
+        rows = db.execute(
+            "SELECT b.pid FROM postings a JOIN postings b ON lower(b.company) = lower(a.company)"
+            " AND lower(b.title) = lower(a.title) WHERE a.pid = ? ORDER BY b.pid",
+            (pid,),
+        ).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 
     def pid_of(self, posting_id: str) -> int | None:
-        db = self._connect()
-        try:
-            row = db.execute("SELECT pid FROM postings WHERE id = ?", (posting_id,)).fetchone()
-        finally:
-            db.close()
+        db = self._db()
+        row = db.execute("SELECT pid FROM postings WHERE id = ?", (posting_id,)).fetchone()
         return None if row is None else int(row[0])
 
     def sections(self, pid: int) -> list[Section]:
-        db = self._connect()
-        try:
-            rows = db.execute(
-                "SELECT heading, kind, text FROM sections WHERE pid = ? ORDER BY idx", (pid,)
-            ).fetchall()
-        finally:
-            db.close()
+        db = self._db()
+        rows = db.execute(
+            "SELECT heading, kind, text FROM sections WHERE pid = ? ORDER BY idx", (pid,)
+        ).fetchall()
         return [Section(heading, SectionKind(kind), text) for heading, kind, text in rows]
 
     def newest_first(self, pids: IntArray) -> IntArray:

@@ -277,8 +277,22 @@ def _sq8_margin(ivf: Any, query: Vectors) -> float:
     return float(np.abs(query) @ (step / 255.0)) / 2 + 1e-6
 
 
+_threads = {"blas": 0}  # the process-wide BLAS cap limit_threads set; 0: none
+
+
+def limit_threads(threads: int) -> None:
+    """Cap this process's BLAS/OpenMP and FAISS threads: a server's workers each take their
+    share of the cores instead of all of them."""
+    _BLAS.limit(limits=threads)
+    faiss.omp_set_num_threads(threads)
+    _threads["blas"] = threads
+
+
 @contextmanager
 def _one_blas_thread() -> Iterator[None]:
+    if _threads["blas"] == 1:  # already (a worker of several): asking again costs a little
+        yield
+        return
     with _BLAS.limit(limits=1, user_api="blas"):
         yield
 

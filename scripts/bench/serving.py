@@ -220,24 +220,16 @@ def free_port() -> int:
 
 
 def start_server(root: Path, backend: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    """The real app under uvicorn on a free loopback port, once every worker answers /readyz;
-    model threads are split between the workers so two workers do not oversubscribe 2 cores."""
+    """`jobsearch serve --workers N` on a free loopback port, once every worker answers /readyz;
+    it gives each worker its share of the cores (model, BLAS and FAISS threads)."""
     import httpx
 
     port = free_port()
-    threads = str(max(1, 2 // workers))
-    env = dict(
-        os.environ,
-        JOBSEARCH_INDEX_DIR=str(root),
-        JOBSEARCH_BACKEND=backend,
-        JOBSEARCH_RATE_LIMIT_PER_MINUTE="0",
-        JOBSEARCH_TORCH_THREADS=threads,
-        OMP_NUM_THREADS=threads,
-    )
+    env = dict(os.environ, JOBSEARCH_BACKEND=backend, JOBSEARCH_RATE_LIMIT="")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app"]
+    command = [sys.executable, "-m", "scripts.cli", "serve", "--index", str(root)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", "warning"]
+    command += ["--no-access-log"]
     process = subprocess.Popen(
         command,
         env=env,

@@ -27,7 +27,7 @@ def fuzz_settings(index_root: Path) -> Settings:
         index_dir=index_root,
         model="fake-hash",
         min_score=0.0,
-        rate_limit_per_minute=0,
+        rate_limit="",
         max_query_chars=2000,
     )
 

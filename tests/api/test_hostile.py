@@ -25,7 +25,7 @@ def client(index_root: Path) -> Iterator[httpx.Client]:
         max_limit=50,
         max_query_chars=2000,
         min_score=0.0,
-        rate_limit_per_minute=0,
+        rate_limit="",
     )
     with running_server(create_app(settings, embedder_factory=lambda s: FakeEmbedder())) as http:
         yield http

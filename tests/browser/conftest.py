@@ -115,7 +115,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("page") / "index"
     build_index(page_postings(), FakeEmbedder(), root)
     # The fake embedder's cosines are low: no relevance threshold, no rate limit.
-    settings = Settings(index_dir=root, model="fake-hash", min_score=0.0, rate_limit_per_minute=0)
+    settings = Settings(index_dir=root, model="fake-hash", min_score=0.0, rate_limit="")
     with running_server(create_app(settings, embedder_factory=lambda s: FakeEmbedder())) as http:
         yield str(http.base_url)
 

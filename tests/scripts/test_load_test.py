@@ -18,9 +18,7 @@ from tests.fakes import FakeEmbedder
 def test_load_test_reports_and_swaps_three_builds_without_errors(tmp_path):
     root = tmp_path / "index"
     build_index(synthetic_postings(40), FakeEmbedder(), root)
-    settings = Settings(
-        index_dir=root, model="fake-hash", admin_api_key="k", rate_limit_per_minute=0
-    )
+    settings = Settings(index_dir=root, model="fake-hash", admin_api_key="k", rate_limit="")
     rebuild = f"{sys.executable} -m tests.index.crash_driver {root} 40 5"
     with running_server(create_app(settings, embedder_factory=lambda s: FakeEmbedder())) as http:
         args = argparse.Namespace(
