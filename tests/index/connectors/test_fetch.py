@@ -7,8 +7,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from index.errors import FetchError
 from index.connectors.fetch import FetchPolicy, board_url, fetch_board, retry_after_seconds
+from index.errors import FetchError
 from index.ingest.readers import read_postings
 from tests.api.server import free_port
 from tests.ats_server import Reply, ats_server, recorded
