@@ -25,6 +25,7 @@ import index.ingest as ingest_package
 from index import models
 from index.build import chunking
 from index.build.progress import Advance, ignore, stage_bar
+from index.ingest.countries import data_version as places_data_version
 from index.ingest.understand import understand_posting
 from index.models import Chunk, Posting, RawPosting
 
@@ -131,7 +132,8 @@ def understand_all(
                     done.append(exc)
                 advance(1)
         else:
-            namespace = f"understood|{code_version(ingest_package, models)}"
+            # the place tables come from data packages too: a new GeoNames or ISO release rereads
+            namespace = f"understood|{code_version(ingest_package, models)}|{places_data_version()}"
             with DerivedCache[RawPosting, Posting](cache, namespace) as cached:
                 done = cached.map(raws, understand_posting, advance)
                 hits = cached.hits

@@ -11,6 +11,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from index.ingest.workplace import workplace_value
 from index.models import BodyFormat, RawPosting, Workplace
 
 
@@ -74,11 +75,6 @@ def from_lever(record: Any) -> RawPosting:
     body, fmt = _pick_body(
         [("\n\n".join(p for p in parts if p.strip()), "text")], "descriptionPlain"
     )
-    workplace = {
-        "remote": Workplace.REMOTE,
-        "hybrid": Workplace.HYBRID,
-        "on-site": Workplace.ONSITE,
-    }
     created = rec.get("createdAt")
     return RawPosting(
         id="lever:" + _require_id(rec, "id"),
@@ -89,7 +85,7 @@ def from_lever(record: Any) -> RawPosting:
         company=_optional_str(rec, "company") or "",
         team=_optional_str(categories, "team") or _optional_str(categories, "department"),
         location=_optional_str(categories, "location"),
-        workplace_hint=workplace.get(_optional_str(rec, "workplaceType") or "", Workplace.UNKNOWN),
+        workplace_hint=_workplace_field(rec),
         url=_optional_str(rec, "hostedUrl"),
         updated_at=created if isinstance(created, str) else None,
     )
@@ -104,7 +100,9 @@ def from_ashby(record: Any) -> RawPosting:
         ],
         "descriptionPlain or descriptionHtml",
     )
-    is_remote = rec.get("isRemote")
+    hint = _workplace_field(rec)  # "Remote", "Hybrid", "OnSite"; else isRemote
+    if hint is Workplace.UNKNOWN and rec.get("isRemote") is True:
+        hint = Workplace.REMOTE
     return RawPosting(
         id="ashby:" + _require_id(rec, "id"),
         title=_require_str(rec, "title"),
@@ -114,10 +112,16 @@ def from_ashby(record: Any) -> RawPosting:
         company=_optional_str(rec, "companyName") or "",
         team=_optional_str(rec, "team") or _optional_str(rec, "department"),
         location=_optional_str(rec, "location"),
-        workplace_hint=Workplace.REMOTE if is_remote is True else Workplace.UNKNOWN,
+        workplace_hint=hint,
         url=_optional_str(rec, "jobUrl"),
         updated_at=_optional_str(rec, "publishedAt"),
     )
+
+
+def _workplace_field(rec: dict[str, Any]) -> Workplace:
+    """An ATS's workplaceType ("remote", "on-site", "OnSite", "Hybrid"; "unspecified")."""
+    value = _optional_str(rec, "workplaceType") or ""
+    return workplace_value(value) or Workplace.UNKNOWN
 
 
 def _require_object(record: Any) -> dict[str, Any]:

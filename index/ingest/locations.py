@@ -40,69 +40,26 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.ingest.countries import (
-    CA_PROVINCES,
-    CITIES,
-    COUNTRY_ALIASES,
-    COUNTRY_NAMES,
-    REGION_COUNTRIES,
-    REGION_NAMES,
-    SUBDIVISIONS,
-    US_STATES,
-    fold,
-)
+from index.ingest.countries import country_tables, fold, name_key
+from index.ingest.place_names import Found, Place, find_places, gazetteer, place_of
+from index.ingest.workplace import HYBRID_WORDS, ONSITE_WORDS, REMOTE_WORDS, workplace_in_words
 from index.models import Location, Workplace
 
-_Place = tuple[str, str, str]  # (kind, country code or canonical region name, city display name)
-
-
-def _place(key: str) -> _Place | None:
-    if key in CITIES:
-        return ("city", CITIES[key][1], CITIES[key][0])
-    if key in COUNTRY_ALIASES and key in SUBDIVISIONS:  # Georgia: the country or the US state
-        return ("georgia", COUNTRY_ALIASES[key], "")
-    if key in COUNTRY_ALIASES:
-        return ("country", COUNTRY_ALIASES[key], "")
-    if key in SUBDIVISIONS:
-        return ("subdivision", SUBDIVISIONS[key], "")
-    if key in REGION_NAMES:
-        return ("region", REGION_NAMES[key], "")
-    return None
-
-
-# abbreviations are matched case-sensitively on the raw text, so "us" and "sf" stay words
-_SHORT_SPELLINGS = (
-    "US U.S. USA U.S.A. UK U.K. UAE U.A.E. GBR MEX CAN KSA RSA PRC DRC EU EEA CET CEE"
-)
-_SHORT_SPELLINGS += " ANZ NSW NYC SF CDMX"
-_SHORT = {s: p for s in _SHORT_SPELLINGS.split() if (p := _place(fold(s))) is not None}
-_LONG_NAMES = {*CITIES, *COUNTRY_ALIASES, *SUBDIVISIONS, *REGION_NAMES} - {fold(s) for s in _SHORT}
-_NAMES_RE = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(map(re.escape, sorted(_LONG_NAMES, key=len, reverse=True)))
-    + r")(?!\w)"
-)
-_CODES_RE = re.compile(
-    r"(?<![A-Za-z.])(?:"
-    + "|".join(map(re.escape, sorted(_SHORT, key=len, reverse=True)))
-    + r"|[A-Z]{2})(?![A-Za-z])"
-)
 _QUALIFIERS = ("code", "country", "subdivision", "georgia")
 # two-letter codes that are words or US/Canadian codes: never a country on their own
 _WORDLIKE_CODES = set(
     "AI AM AQ AS AT BE BS BV CV HR IO IS IT ME MY NO PM PR QA SA SO TO TV UM".split()
 )
-_WORDLIKE_CODES |= set(US_STATES) | set(CA_PROVINCES)
 
-_REMOTE = re.compile(
-    r"\b(?:remote(?:ly)?|telecommut\w*|work(?:ing)? from home|wfh|home[- ]based|home office"
-    r"|anywhere|distributed|worldwide|world wide|virtual)\b"
-)
-_HYBRID = re.compile(r"\bhybrid\b")
-_ONSITE = re.compile(r"\b(?:on[- ]?site|in[- ]office|in[- ]person|office[- ]based)\b")
+
+def _wordlike_code(code: str) -> bool:
+    tables = country_tables()
+    return code in _WORDLIKE_CODES or code in tables.us_states or code in tables.ca_provinces
+
+
 _WORLDWIDE = re.compile(r"\b(?:worldwide|world wide|anywhere|global(?:ly)?|international)\b")
 _WORKPLACE_WORDS = re.compile(
-    _REMOTE.pattern + "|" + _HYBRID.pattern + "|" + _ONSITE.pattern + r"|\bonly\b"
+    REMOTE_WORDS.pattern + "|" + HYBRID_WORDS.pattern + "|" + ONSITE_WORDS.pattern + r"|\bonly\b"
 )
 _CITY_LIKE = re.compile(r"[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3}\.?")
 _NOT_CITIES = "office|office location|other|various|multiple locations|select locations|hq|home"
@@ -112,13 +69,14 @@ _NOT_CITY_SET = set((_NOT_CITIES + "|job|jobs|position").split("|"))
 
 def country_name(code: str) -> str:
     """Display name for an ISO alpha-2 code ("US" -> "United States"); unknown codes as given."""
-    return COUNTRY_NAMES.get(code.upper(), code)
+    return country_tables().names.get(code.upper(), code)
 
 
 def regions_containing(code: str) -> tuple[str, ...]:
     """Canonical names of the regions that include a country, sorted: "DE" -> ("EMEA", "Europe")."""
     code = code.upper()
-    return tuple(sorted(name for name, members in REGION_COUNTRIES.items() if code in members))
+    members = country_tables().region_countries.items()
+    return tuple(sorted(name for name, countries in members if code in countries))
 
 
 def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UNKNOWN) -> Location:
@@ -127,11 +85,11 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
     if not text:
         return Location(raw="", workplace=workplace_hint)
     folded = fold(text)
-    matches = _find_places(text, folded)
+    matches = _cities_elsewhere(text, find_places(text))
     countries: list[str] = []
     cities: dict[str, str] = {}  # casefolded -> first spelling, in order of appearance
     regions: dict[str, None] = {}  # canonical names, in order of appearance
-    prev: _Place | None = None  # the previous match
+    prev: Place | None = None  # the previous match
     prev_end = 0  # where it ended
     for i, (start, end, place) in enumerate(matches):
         kind, code, display = place
@@ -156,7 +114,7 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
                     code = ""  # "CA San Francisco": the city says where
                 elif after_city or unknown:
                     code = _code_in_context(code, city_country)
-                elif code not in COUNTRY_NAMES or code in _WORDLIKE_CODES:
+                elif code not in country_tables().names or _wordlike_code(code):
                     code = ""
             elif kind == "georgia" and (city_country == "US" or unknown or "US" in countries):
                 code = "US"
@@ -200,7 +158,7 @@ class LocationFilter:
             members = set(self.countries)
             overlapping = [
                 region
-                for region, countries in REGION_COUNTRIES.items()
+                for region, countries in country_tables().region_countries.items()
                 if region != self.value and members.intersection(countries)
             ]
             return [
@@ -226,24 +184,24 @@ def resolve_location_filter(value: str) -> LocationFilter:
         raise ValueError("empty location filter; give a country, a city, a region or 'remote'")
     key = fold(cleaned)
     for workplace, pattern in (
-        (Workplace.REMOTE, _REMOTE),
-        (Workplace.HYBRID, _HYBRID),
-        (Workplace.ONSITE, _ONSITE),
+        (Workplace.REMOTE, REMOTE_WORDS),
+        (Workplace.HYBRID, HYBRID_WORDS),
+        (Workplace.ONSITE, ONSITE_WORDS),
     ):
         if pattern.fullmatch(key) or (
             workplace is Workplace.ONSITE and key in ("office", "onsite", "on-site")
         ):
             return LocationFilter("workplace", workplace.value)
-    if len(cleaned) == 2 and cleaned.upper() in COUNTRY_NAMES:
+    if len(cleaned) == 2 and cleaned.upper() in country_tables().names:
         return LocationFilter("country", cleaned.upper())
-    place = _SHORT.get(cleaned.upper()) or _place(key)
+    place = gazetteer().short.get(cleaned.upper()) or place_of(name_key(cleaned))
     if place is None:
         return LocationFilter("city", cleaned.casefold())
     kind, code, display = place
     if kind == "city":
         return LocationFilter("city", display.casefold())
     if kind == "region":
-        return LocationFilter("region", code, REGION_COUNTRIES[code])
+        return LocationFilter("region", code, country_tables().region_countries[code])
     return LocationFilter("country", code)
 
 
@@ -257,46 +215,55 @@ class PlaceMention:
 def places_named(text: str) -> list[PlaceMention]:
     """Known places named in free text, in order: countries, regions, cities (a US state or
     province stands for its country). Unlike a filter value, an unknown word is never taken for
-    a city, and an ambiguous two-letter code ("CA") is skipped: this reads prose."""
-    mentions = []
-    for start, end, (kind, code, display) in _find_places(text, fold(text)):
+    a city, and an ambiguous two-letter code ("CA") is skipped: this reads prose. A state,
+    province, code or country right after a city and a comma says where the city is, so it
+    belongs to the city's mention ("Austin, TX") rather than naming a place of its own."""
+    mentions: list[PlaceMention] = []
+    after_city = False
+    for start, end, (kind, code, display) in find_places(text):
+        if after_city and kind in _QUALIFIERS and _comma_between(text, mentions[-1].end, start):
+            mentions[-1] = PlaceMention(mentions[-1].start, end, mentions[-1].place)
+            after_city = False
+            continue
+        after_city = kind == "city"
         if kind == "code" or not code:
             continue
         if kind == "city":
             place = LocationFilter("city", display.casefold())
         elif kind == "region":
-            place = LocationFilter("region", code, REGION_COUNTRIES[code])
+            place = LocationFilter("region", code, country_tables().region_countries[code])
         else:
             place = LocationFilter("country", code)
         mentions.append(PlaceMention(start, end, place))
     return mentions
 
 
-def _find_places(text: str, folded: str) -> list[tuple[int, int, _Place]]:
-    """Known names by longest match, in text order; codes match case-sensitively on the raw text."""
-    found: list[tuple[int, int, _Place]] = []
-    for m in _NAMES_RE.finditer(folded):
-        place = _place(m.group())
-        if place is not None:
-            found.append((m.start(), m.end(), place))
-    for m in _CODES_RE.finditer(text):
-        found.append((m.start(), m.end(), _SHORT.get(m.group()) or ("code", m.group(), "")))
-    kept: list[tuple[int, int, _Place]] = []
-    for item in sorted(found, key=lambda f: (f[0], -f[1])):
-        if not kept or item[0] >= kept[-1][1]:
-            kept.append(item)
-    return kept
+def _cities_elsewhere(text: str, matches: list[Found]) -> list[Found]:
+    """A subdivision name qualified by another country is a city there: "Victoria, BC" is
+    Victoria, Canada, not the Australian state."""
+    out = list(matches)
+    for i, (start, end, (kind, code, _)) in enumerate(matches[:-1]):
+        after = matches[i + 1]
+        if kind != "subdivision" or not _comma_between(text, end, after[0]):
+            continue
+        other_kind, other = after[2][0], after[2][1]
+        if other_kind == "code":
+            other = _code_in_context(other, code)
+        if other_kind in _QUALIFIERS and other and other != code:
+            out[i] = (start, end, ("city", "", text[start:end]))
+    return out
 
 
 def _code_in_context(code: str, city_country: str) -> str:
     """A code after a city: that city's own country, else a US state, a province, a country."""
+    tables = country_tables()
     if code == city_country:
         return code
-    if code in US_STATES:
+    if code in tables.us_states:
         return "US"
-    if code in CA_PROVINCES:
+    if code in tables.ca_provinces:
         return "CA"
-    return code if code in COUNTRY_NAMES else ""
+    return code if code in tables.names else ""
 
 
 def _comma_between(text: str, start: int, end: int) -> bool:
@@ -304,7 +271,7 @@ def _comma_between(text: str, start: int, end: int) -> bool:
     return "," in gap and not gap.replace(",", "").strip()
 
 
-def _city_before(text: str, start: int, prev_end: int, prev_place: _Place | None) -> str | None:
+def _city_before(text: str, start: int, prev_end: int, prev_place: Place | None) -> str | None:
     """An unknown city named right before a qualifier: "Pittsburgh" in "Pittsburgh, PA".
 
     In a chain ("Quezon City, National Capital Region, Philippines") the first name is the city.
@@ -344,10 +311,4 @@ def _without_workplace(part: str) -> tuple[str, bool]:
 
 
 def _workplace(folded: str, worldwide: bool) -> Workplace | None:
-    if _REMOTE.search(folded) or worldwide:
-        return Workplace.REMOTE
-    if _HYBRID.search(folded):
-        return Workplace.HYBRID
-    if _ONSITE.search(folded):
-        return Workplace.ONSITE
-    return None
+    return Workplace.REMOTE if worldwide else workplace_in_words(folded)
