@@ -18,6 +18,7 @@ def search_request(
 ) -> SearchRequest:
     """The service's request, once every parameter is within the limits (GET, POST, similar)."""
     team, location, language, level = params.team, params.location, params.language, params.level
+    workplace = params.workplace
     limit, offset = params.limit, params.offset
     if len(q) > settings.max_query_chars:
         raise FieldError("q", f"at most {settings.max_query_chars} characters (got {len(q)})")
@@ -35,7 +36,13 @@ def search_request(
             f"must be a multiple of limit ({limit}) with diversify_team, which works on whole "
             f"pages (got {offset})",
         )
-    fields = (("team", team), ("location", location), ("language", language), ("level", level))
+    fields = (
+        ("team", team),
+        ("location", location),
+        ("language", language),
+        ("level", level),
+        ("workplace", workplace),
+    )
     for name, values in fields:
         if len(values) > settings.max_filter_values:
             raise FieldError(
@@ -44,7 +51,7 @@ def search_request(
         for value in values:
             if len(value) > 200:
                 raise FieldError(name, "a filter value is at most 200 characters")
-    filters = Filters(tuple(team), tuple(location), tuple(language), tuple(level))
+    filters = Filters(tuple(team), tuple(location), tuple(language), tuple(level), tuple(workplace))
     return SearchRequest(
         query=q.replace("\x00", " "),
         filters=filters,

@@ -52,6 +52,11 @@ class PostingPublic(BaseModel):
         description="seniority: intern, entry, mid, senior, staff, manager or director "
         "(from the title, or the text where it says so; mid when neither does)",
     )
+    workplace: str = Field(
+        "unknown",
+        description="remote, hybrid, on-site, or unknown when neither the location, an ATS "
+        "field nor the posting's text says",
+    )
 
     @staticmethod
     def summary_fields(posting: PostingSummary) -> dict[str, Any]:
@@ -77,6 +82,7 @@ class PostingPublic(BaseModel):
             "url": posting.url,
             "updated_at": posting.updated_at,
             "level": posting.level.value,
+            "workplace": loc.workplace.value,
         }
 
 
@@ -131,6 +137,11 @@ class FilterParams(BaseModel):
     level: list[str] = Field(
         [], description="intern, entry, mid, senior, staff, manager, director; repeatable"
     )
+    workplace: list[str] = Field(
+        [],
+        description="remote, hybrid or on-site (also onsite, office); repeatable; ANDed with "
+        "location, so workplace=remote&location=germany is remote jobs open to Germany",
+    )
     limit: int = 10
     offset: int = 0
 
@@ -145,6 +156,7 @@ class SearchBody(BaseModel):
     location: list[str] = []
     language: list[str] = []
     level: list[str] = []
+    workplace: list[str] = []
     limit: int = 10
     offset: int = 0
     diversify_team: int = 0
@@ -156,6 +168,7 @@ class SearchBody(BaseModel):
             location=self.location,
             language=self.language,
             level=self.level,
+            workplace=self.workplace,
             limit=self.limit,
             offset=self.offset,
         )
@@ -174,6 +187,7 @@ class FacetGroups(BaseModel):
     location: list[FacetValue]
     language: list[FacetValue]
     level: list[FacetValue] = []
+    workplace: list[FacetValue] = []
 
     @classmethod
     def from_counts(cls, counts: Mapping[str, list[FacetCount]]) -> FacetGroups:
@@ -204,6 +218,12 @@ class SearchResponse(BaseModel):
         description="the workplace and places q asked for in its own words ('remote', 'Europe'), "
         "understood as location filter values: postings there rank higher (not a filter; "
         "an explicit location filter replaces it)",
+    )
+    query_workplace: str | None = Field(
+        None,
+        description="the workplace q asked for in its own words ('remote' for 'remote in "
+        "Europe', 'hybrid' for 'hybrid in London'): postings there rank higher (not a filter; "
+        "an explicit workplace filter, or location=remote, replaces it)",
     )
     query_level: str | None = Field(
         None,
@@ -241,6 +261,7 @@ class SearchResponse(BaseModel):
             query_parts=result.query_parts,
             keyword_terms_dropped=result.keyword_terms_dropped,
             query_location=list(result.query_location),
+            query_workplace=result.query_workplace,
             query_level=result.query_level,
             query_languages=list(result.query_languages),
             corrected_query=result.corrected_query,

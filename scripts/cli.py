@@ -108,6 +108,9 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     search.add_argument("--location", action="append", default=[])
     search.add_argument("--language", action="append", default=[])
     search.add_argument("--level", action="append", default=[], help="e.g. entry, senior")
+    search.add_argument(
+        "--workplace", action="append", default=[], help="remote, hybrid or on-site"
+    )
     search.add_argument("--no-spellcheck", action="store_true", help="search the words as typed")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--offset", type=int, default=0)
@@ -350,7 +353,13 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     )
     request = SearchRequest(
         args.query,
-        Filters(tuple(args.team), tuple(args.location), tuple(args.language), tuple(args.level)),
+        Filters(
+            tuple(args.team),
+            tuple(args.location),
+            tuple(args.language),
+            tuple(args.level),
+            tuple(args.workplace),
+        ),
         limit=args.limit,
         offset=args.offset,
         spellcheck=not args.no_spellcheck,
@@ -368,6 +377,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
             "limit",
             "offset",
             "query_location",
+            "query_workplace",
             "query_level",
             "query_languages",
             "corrected_query",

@@ -22,7 +22,7 @@ from index.storage.loaded import LoadedIndex
 from search.filters import location_keys
 
 IntArray = npt.NDArray[np.int64]
-FIELDS = ("team", "location", "language", "level")
+FIELDS = ("team", "location", "language", "level", "workplace")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def facet_counts(
     conditions: Mapping[str, list[FacetKey]] | None = None,
     per_field: int | None = None,
 ) -> dict[str, list[FacetCount]]:
-    """Team, location (workplace, country, region, city), language and level counts.
+    """Team, location (workplace, country, region, city), language, level and workplace counts.
 
     `matched`: the postings the query matches (None: all). `conditions`: the request's filters
     by field. `per_field`: keep the largest values only. Values counting zero are left out.
@@ -115,6 +115,7 @@ def _field_counts(catalog: Catalog, field: str, base: npt.NDArray[np.bool_]) -> 
     tables = _tables(catalog)
     if field != "location":
         return tables[field].counts(base)
+    # the workplace values stay in the location group too, as before it had its own field
     return (
         tables["workplace"].counts(base)
         + tables["place"].counts(base)

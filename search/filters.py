@@ -1,7 +1,10 @@
 """Keyword filters: what the caller typed → the normalized facet keys the catalog files under.
 
 Each field may repeat: OR within a field, AND across fields. Values match case-insensitively on
-normalized values ("golang" is Go, "USA" is US, "remote" is the remote workplace).
+normalized values ("golang" is Go, "USA" is US, "onsite" is on-site). The workplace is its own
+field, so `workplace=remote&location=germany` is remote jobs open to Germany; a workplace given
+as a location (`location=remote`) still filters by workplace, but ORed with the other
+locations, as it always has.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 
 from index.ingest.languages import KNOWN_LANGUAGES, canonical_language
 from index.ingest.locations import resolve_location_filter
+from index.ingest.workplace import WORKPLACE_ALIASES, WORKPLACE_LABELS, workplace_value
 from index.models import FacetKey, Level
 from search.errors import InvalidFilterError
 
@@ -20,9 +24,12 @@ class Filters:
     locations: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
+    workplaces: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.teams or self.locations or self.languages or self.levels)
+        return bool(
+            self.teams or self.locations or self.languages or self.levels or self.workplaces
+        )
 
 
 def facet_conditions(filters: Filters) -> dict[str, list[FacetKey]]:
@@ -44,7 +51,19 @@ def keys_by_value(filters: Filters) -> dict[str, dict[str, list[FacetKey]]]:
         out["language"] = {v: [("language", language_key(v))] for v in filters.languages}
     if filters.levels:
         out["level"] = {v: [("level", level_key(v))] for v in filters.levels}
+    if filters.workplaces:
+        out["workplace"] = {v: [("workplace", workplace_key(v))] for v in filters.workplaces}
     return out
+
+
+def workplace_key(value: str) -> str:
+    workplace = workplace_value(_clean("workplace", value))
+    if workplace is None:
+        canonical = [w.value for w in WORKPLACE_LABELS]
+        aliases = [a for a in WORKPLACE_ALIASES if a not in canonical]
+        known = f"{', '.join(canonical)} (also {', '.join(aliases)})"
+        raise InvalidFilterError("workplace", f"unknown workplace {value!r}; known: {known}")
+    return workplace.value
 
 
 # Words a caller may use for a level besides its own name.

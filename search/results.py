@@ -47,6 +47,7 @@ class SearchResult:
     keyword_terms_dropped: int = 0  # distinct query words the keyword side left out (long text)
     facets: dict[str, list[FacetCount]] | None = None
     query_location: tuple[str, ...] = ()  # the location the query named, preferred in ranking
+    query_workplace: str | None = None  # the workplace the query named, preferred in ranking
     query_level: str | None = None  # the level the query named, preferred in ranking
     corrected_query: str | None = None  # the query as searched, when words were corrected
     query_languages: tuple[str, ...] = ()  # programming languages the query named, preferred

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.embedding.base import Embedder
+from index.ingest.place_names import gazetteer
 from index.models import FacetKey
 from index.storage.loaded import LoadedIndex
 from index.timing import StageTimer
@@ -69,6 +70,7 @@ class SearchService:
         self._index = index
         self._penalties: dict[tuple[str, RankingConfig], npt.NDArray[np.float32]] = {}
         speller_for(index.catalog)  # built now, not in the first seeker's request
+        gazetteer()  # the place tables too (the understanding stage reads places)
 
     @property
     def index(self) -> LoadedIndex:
@@ -152,6 +154,7 @@ class SearchService:
             keyword_terms_dropped=query.terms_dropped,
             facets=facets,
             query_location=understood.location_values,
+            query_workplace=understood.workplace,
             query_level=understood.level.level.value if understood.level else None,
             corrected_query=understood.correction.text if understood.correction else None,
             query_languages=understood.languages,
@@ -173,6 +176,7 @@ class SearchService:
         )
         narrowed = Scope(scope.filters, scope.conditions, scope.by_value, pids)
         listing = self._listing(index, narrowed, request, timer, there, understood.location_values)
+        listing = replace(listing, query_workplace=understood.workplace)
         if understood.correction is None:
             return listing
         return replace(listing, corrected_query=understood.correction.text)

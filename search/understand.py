@@ -37,6 +37,12 @@ class UnderstoodQuery:
     def location_values(self) -> tuple[str, ...]:
         return self.location.values if self.location else ()
 
+    @property
+    def workplace(self) -> str | None:
+        """The workplace the query asked for ("remote", "hybrid", "on-site"), if any."""
+        said = self.location.workplace if self.location else None
+        return said.value if said else None
+
 
 def understand_query(
     query: str, filters: Filters, speller: Speller | None = None
@@ -46,7 +52,9 @@ def understand_query(
     correction = speller.correct(query) if speller else None
     if correction:
         query = correction.text
-    location = read_location_intent(query) if not filters.locations else None
+    location = read_location_intent(
+        query, places=not filters.locations, workplace=not (filters.locations or filters.workplaces)
+    )
     text = location.rest if location else query
     level = read_level_intent(text) if not filters.levels else None
     if level:

@@ -199,3 +199,30 @@ def test_real_model_total_counts_plausible_matches_not_the_corpus(sample_service
     specific = sample_service.search(SearchRequest("iOS developer writing Swift", limit=10))
     assert specific.hits and "iOS" in specific.hits[0].posting.title
     assert 1 <= specific.total < 20  # of 60 sample postings
+
+
+def test_real_model_reads_the_workplace_and_filters_by_it(sample_service):
+    """ "Hybrid in London" sets the workplace and the place; the workplace filter is ANDed with
+    the location filter, where a workplace given as a location is ORed with the places."""
+    result = sample_service.search(SearchRequest("product engineer, hybrid in London", limit=3))
+    assert result.query_workplace == "hybrid" and result.query_location == ("hybrid", "London")
+    assert result.hits and all(h.in_query_location for h in result.hits)
+    for hit in result.hits:
+        assert hit.posting.location.workplace.value == "hybrid"
+        assert "London" in hit.posting.location.cities
+    remote_germany = Filters(locations=("germany",), workplaces=("remote",))
+    anded = sample_service.search(SearchRequest("backend engineer", remote_germany, limit=50))
+    assert anded.hits and len(anded.hits) == anded.total
+    for hit in anded.hits:
+        location = hit.posting.location
+        assert location.workplace.value == "remote"
+        assert (
+            "DE" in location.countries
+            or {"Europe", "EMEA"} & set(location.regions)
+            or (location.worldwide)
+        )
+    ored = sample_service.search(
+        SearchRequest("backend engineer", Filters(locations=("remote", "germany")), limit=50)
+    )
+    assert ored.total > anded.total
+    assert any(h.posting.location.workplace.value != "remote" for h in ored.hits)

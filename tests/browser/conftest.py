@@ -94,8 +94,8 @@ def page_postings() -> list[Posting]:
             f"Storage Engineer {HOSTILE}",
             company=f"Evil Corp {HOSTILE}",
             team="Storage",
-            countries=("DE",),
-            cities=("Berlin",),
+            countries=("DE", "PL"),
+            cities=("Berlin", "Kraków"),
             languages=("Rust",),
             updated_at="2026-09-01T09:00:00Z",
             sections=(

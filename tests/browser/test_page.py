@@ -43,8 +43,8 @@ def test_page_empty_query_lists_newest_postings(page):
     assert page.locator("#filters input[type=checkbox]").count() > 0  # counts without a query
     places = page.locator("#filters input[name=location]")
     assert places.count() == 8  # the 8 largest, then a button for the rest
-    page.get_by_role("button", name="Show all 13").click()
-    assert places.count() == 13
+    page.get_by_role("button", name="Show all 12").click()
+    assert places.count() == 12  # countries and cities: remote/hybrid/on-site have their group
     assert page.evaluate("document.activeElement.name") == "location"  # on the first new one
 
 
@@ -118,8 +118,8 @@ def test_page_facets_narrow_results_and_live_in_the_url(page):
     assert query_of(page)["team"] == ["Storage", "Platform"]
     page.wait_for_function(f"document.querySelectorAll('{CARDS}').length > {expected}")
 
-    page.check("#filters input[name=location][value=remote]")  # AND across fields
-    page.wait_for_function("location.search.includes('location=remote')")
+    page.check("#filters input[name=workplace][value=remote]")  # AND across fields
+    page.wait_for_function("location.search.includes('workplace=remote')")
     page.wait_for_function(
         f"[...document.querySelectorAll('{CARDS} .badge')].every(b => b.textContent === 'Remote')"
     )
@@ -347,3 +347,31 @@ def test_page_says_which_level_and_language_it_understood(page):
     assert page.text_content("#head .understood-languages") == (
         "Jobs in Rust come first, as your description asks."
     )
+
+
+def test_page_offers_the_workplace_filter_group_anded_with_location(page):
+    page.goto("/")
+    status_has(page, "newest first")
+    assert "Workplace" in page.locator("#filters legend").all_text_contents()
+    workplaces = page.locator("#filters input[name=workplace]")
+    assert sorted(workplaces.evaluate_all("nodes => nodes.map(n => n.value)")) == [
+        "hybrid",
+        "on-site",
+        "remote",
+    ]
+    locations = page.locator("#filters input[name=location]")
+    assert "remote" not in locations.evaluate_all("nodes => nodes.map(n => n.value)")
+    page.check("#filters input[name=workplace][value=remote]")
+    status_has(page, "newest first")
+    page.check("#filters input[name=location][value=DE]")
+    status_has(page, "1 job, newest first")  # remote AND in Germany: the remote Berlin job
+    assert query_of(page)["workplace"] == ["remote"] and query_of(page)["location"] == ["DE"]
+    assert titles(page) == ["Query Planner Engineer"]
+
+
+def test_page_says_which_workplace_it_understood(page):
+    page.goto("/")
+    status_has(page, "newest first")
+    search(page, "storage engines in Rust, hybrid in Berlin")
+    note = page.locator("#head .understood")
+    assert note.text_content() == "Hybrid jobs in Berlin come first, as your description asks."

@@ -15,7 +15,13 @@ from search.service import SearchRequest, SearchService
 from tests.factories import synthetic_postings
 from tests.fakes import FakeEmbedder
 
-ATTR = {"team": "teams", "location": "locations", "language": "languages", "level": "levels"}
+ATTR = {
+    "team": "teams",
+    "location": "locations",
+    "language": "languages",
+    "level": "levels",
+    "workplace": "workplaces",
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +40,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
         Filters(teams=("storage",)),
         Filters(teams=("data", "platform"), languages=("python",)),
         Filters(locations=("remote", "germany"), languages=("go", "rust")),
+        Filters(locations=("germany", "usa"), workplaces=("remote", "hybrid")),
     ],
-    ids=["none", "team", "teams-language", "locations-languages"],
+    ids=["none", "team", "teams-language", "locations-languages", "workplace-locations"],
 )
 def test_facet_count_equals_total_after_clicking_it(service, min_score, filters):
     config = RankingConfig(min_score=min_score)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from index.models import Workplace
 from search.intent import read_location_intent
 from tests.paths import shared_file
 
@@ -87,3 +88,101 @@ def test_any_text_is_read_without_error(query):
         assert intent.rest == query
     assert all(written in query for written, _ in intent.places)  # said, not guessed
     assert len(intent.rest) <= len(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "values"),
+    [
+        ("data engineer in Kraków", ("Kraków",)),
+        ("remote in Bengaluru", ("remote", "Bengaluru")),
+        ("backend developer based in Porto Alegre", ("Porto Alegre",)),
+        ("embedded engineer in Nuremberg or Busan", ("Nuremberg", "Busan")),
+        ("backend engineer in Austin, TX", ("Austin, TX",)),  # the state says where, no place
+        ("designer in Paris", ("Paris",)),
+    ],
+)
+def test_cities_from_geonames_are_understood(query, values):
+    intent = read_location_intent(query)
+    assert intent.values == values
+    assert not any(value in intent.rest for value in values if value != "remote")
+
+
+def test_a_shared_city_name_is_the_most_populous_and_a_state_qualifies_it():
+    ((_, paris),) = read_location_intent("designer in Paris").places
+    assert paris.facet_keys() == [("city", "paris")]
+    ((_, austin),) = read_location_intent("engineer in Austin, TX").places
+    assert austin.facet_keys() == [("city", "austin")]
+    assert read_location_intent("engineer in Austin, TX").rest == "engineer"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "mobile developer in reading",
+        "speech therapist in Reading",
+        "jobs in Bath",
+        "head of data",
+        "nice team to work in",
+        "scientific computing in Julia",
+        "game developer in Unity",
+    ],
+)
+def test_words_that_are_also_city_names_are_not_places(query):
+    assert read_location_intent(query).places == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "rest"),
+    [
+        ("remote mobile developer", "mobile developer"),
+        ("Remote Mobile Engineer", "Mobile Engineer"),
+        ("remote mentor for students", "mentor for students"),
+        ("nice team, remote in Europe", "nice team"),
+    ],
+)
+def test_a_city_right_after_a_workplace_word_needs_punctuation(query, rest):
+    intent = read_location_intent(query)
+    assert intent.remote and intent.rest == rest
+    assert [text for text, _ in intent.places] in ([], ["Europe"])
+
+
+@pytest.mark.parametrize(
+    ("query", "workplace", "values", "rest"),
+    [
+        ("remote in Europe", Workplace.REMOTE, ("remote", "Europe"), ""),
+        ("remote, Germany", Workplace.REMOTE, ("remote", "Germany"), ""),
+        ("hybrid in London", Workplace.HYBRID, ("hybrid", "London"), ""),
+        (
+            "product designer, hybrid, Berlin",
+            Workplace.HYBRID,
+            ("hybrid", "Berlin"),
+            "product designer",
+        ),
+        ("on-site role in Munich", Workplace.ONSITE, ("on-site", "Munich"), "role"),
+        ("remote or hybrid in Berlin", Workplace.REMOTE, ("remote", "Berlin"), ""),
+        ("hybrid cloud engineer", None, (), "hybrid cloud engineer"),
+        ("site reliability engineer on site reliability", None, (), None),
+    ],
+)
+def test_the_workplace_is_read_with_the_place(query, workplace, values, rest):
+    intent = read_location_intent(query)
+    assert (intent.workplace, intent.values) == (workplace, values)
+    if rest is not None:
+        assert intent.rest == rest
+
+
+def test_workplace_conditions_use_the_catalog_value():
+    assert read_location_intent("on-site role in Munich").conditions()["workplace"] == [
+        ("workplace", "on-site")
+    ]
+    assert read_location_intent("hybrid in London").conditions()["workplace"] == [
+        ("workplace", "hybrid")
+    ]
+
+
+def test_a_filter_leaves_its_part_unread():
+    no_places = read_location_intent("remote in Europe", places=False)
+    assert no_places.workplace is Workplace.REMOTE and no_places.places == ()
+    assert no_places.rest == "in Europe"
+    no_workplace = read_location_intent("remote in Europe", workplace=False)
+    assert no_workplace.workplace is None and no_workplace.values == ("Europe",)

@@ -75,8 +75,16 @@ def assert_same_ranking(got: list[tuple[str, float]], expected: list[tuple[str, 
             Filters(teams=("Data",), locations=("germany",), languages=("python",)),
             lambda p: p.team == "Data" and "DE" in p.location.countries and "Python" in p.languages,
         ),
+        (
+            Filters(workplaces=("hybrid", "onsite")),
+            lambda p: p.location.workplace in (Workplace.HYBRID, Workplace.ONSITE),
+        ),
+        (
+            Filters(workplaces=("remote",), locations=("germany",)),
+            lambda p: p.location.workplace is Workplace.REMOTE and "DE" in p.location.countries,
+        ),
     ],
-    ids=["none", "team", "two-languages", "remote", "narrow"],
+    ids=["none", "team", "two-languages", "remote", "narrow", "workplaces", "remote-germany"],
 )
 def test_search_filtered_equals_brute_force(service, corpus, query, filters, keep):
     expected = brute_force(corpus, query, keep)
