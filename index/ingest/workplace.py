@@ -82,7 +82,7 @@ _TEXT_PATTERNS = (
 )
 # marked off in the title: "Engineer (Remote)", "Engineer - Hybrid"; not "Remote Sensing Lead"
 _TITLE = re.compile(
-    r"(?:^|[(\[|,/–-])\s*(remote|hybrid|on-?site)\s*(?:$|[)\]|,/–-])", re.IGNORECASE
+    r"(?:^|(?<=[(\[|,/–-]))\s*(remote|hybrid|on-?site)\s*(?=$|[)\]|,/–-])", re.IGNORECASE
 )
 _TITLE_WORKPLACE = {"remote": Workplace.REMOTE, "hybrid": Workplace.HYBRID}
 

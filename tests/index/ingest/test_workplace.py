@@ -43,6 +43,7 @@ def test_workplace_in_text(text, workplace):
         ("Staff Security Engineer (Remote - USA/ Canada)", R),
         ("Backend Developer - Remote, Full-time", R),
         ("Account Executive - Hybrid", H),
+        ("Cloud Operations Team Lead (Hybrid/Remote)", R),  # the most flexible
         ("Analytics Engineer - (Onsite) Bengaluru, India", S),
         ("Remote Sensing Scientist", U),
         ("Hybrid Cloud Architect", U),
