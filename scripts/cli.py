@@ -173,6 +173,19 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=run_serve)
 
+    synth = commands.add_parser(
+        "synth", help="write N postings recombined from real ones (a scale corpus)"
+    )
+    synth.add_argument("count", type=int, metavar="N", help="postings to write")
+    synth.add_argument(
+        "--from", dest="source", type=Path, required=True, help="real postings (JSON Lines)"
+    )
+    synth.add_argument(
+        "--out", type=Path, required=True, help="JSON Lines to write (gzipped when .gz)"
+    )
+    synth.add_argument("--seed", type=int, default=0, help="the same seed writes the same file")
+    synth.set_defaults(run=run_synth)
+
     commands.add_parser(  # handled in main(): its options are scripts/bench.py's
         "bench", help="benchmark rebuild, queries, memory and scale (jobsearch bench --help)"
     )
@@ -450,6 +463,21 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         args.json.write_text(
             json.dumps(reports_to_json(reports), indent=2) + "\n", encoding="utf-8"
         )
+    return 0
+
+
+def run_synth(args: argparse.Namespace, settings: Settings) -> int:
+    from index.ingest.synth import synthesize
+
+    if not args.source.is_file():
+        print(f"error: no such file: {args.source}", file=sys.stderr)
+        return 2
+    report = synthesize(args.count, args.source, args.out, args.seed)
+    print(
+        f"wrote {report.written:,} postings to {report.path}, recombined from "
+        f"{report.sources:,} real ones (seed {args.seed}"
+        + (f"; {report.skipped_sources} source lines skipped)" if report.skipped_sources else ")")
+    )
     return 0
 
 
