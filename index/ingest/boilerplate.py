@@ -54,6 +54,8 @@ def find_boilerplate(postings: Sequence[Posting]) -> CompanyLines:
 
 def boilerplate_share(text: str, lines: set[str]) -> float:
     """Share of `text`'s characters that lie in boilerplate lines (0.0 to 1.0)."""
+    if not lines:  # most companies: nothing to look up
+        return 0.0
     total = boiler = 0
     for line in text.splitlines():
         size = len(line.strip())
@@ -66,9 +68,9 @@ def boilerplate_share(text: str, lines: set[str]) -> float:
 
 def strip_boilerplate(text: str, lines: set[str]) -> str:
     """`text` without its boilerplate lines: what the keyword index should see."""
-    return "\n".join(
-        line for line in text.splitlines() if line_key(line) not in lines or line_key(line) is None
-    )
+    if not lines:  # most companies: nothing to look up
+        return "\n".join(text.splitlines())
+    return "\n".join(line for line in text.splitlines() if line_key(line) not in lines)
 
 
 def _posting_line_keys(posting: Posting) -> Iterable[str]:

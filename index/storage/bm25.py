@@ -11,9 +11,10 @@ bm25() does, but with Lucene's idf, log(1 + (N − n + 0.5) / (n + 0.5)): FTS5's
 zero for a word in more than half the postings ("engineering", "manager", "product"), so a
 query of common words would rank by nothing. The sum splits by phrase, so each phrase is scored
 on its own and added:
-- a one-token phrase (nearly every query word) from the term index stored at build time: for
-  each token, the postings holding it and its count per column, read from FTS5's `fts5vocab`,
-  so tokens are exactly FTS5's (porter stemming, diacritics folded);
+- a one-token phrase (nearly every query word) from the term index stored at build time
+  (index.storage.term_postings): for each token, the postings holding it and its count per
+  column, read from FTS5's `fts5vocab`, so tokens are exactly FTS5's (porter stemming,
+  diacritics folded);
 - a longer phrase ("node.js" is "node js") by FTS5 itself, `bm25()` over that phrase alone.
 A query word becomes tokens through FTS5's tokenizer too (an in-memory table), so the two sides
 never disagree on stemming, and the scores equal SQLite's `bm25()` with the idf exchanged.
@@ -34,21 +35,22 @@ import numpy.typing as npt
 
 from index.ingest.boilerplate import strip_boilerplate
 from index.models import CONTEXT_KINDS, Posting
+from index.storage.term_postings import CountArray, decode_postings
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 TOKENIZER = "porter unicode61 remove_diacritics 2"
-COLUMNS = 3  # title, job, context: the order of the FTS5 table's columns
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
-INSERT_BATCH = 2048  # tokens written at a time
 
 COLUMN_WEIGHTS = (2.0, 1.0, 1.0)  # title, job, context (search passes its RankingConfig's)
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
 
 KEYWORD_TABLE = "posting_text"
+# Contentless: the text lives once, in the catalog's bodies; FTS5 keeps only its index.
 KEYWORD_SCHEMA = f"""
 CREATE VIRTUAL TABLE {KEYWORD_TABLE} USING fts5(
     title, job, context,
+    content = '',
     tokenize = '{TOKENIZER}'
 );
 """
@@ -202,55 +204,6 @@ def fts5_bm25(
     return pids, np.array([r[1] for r in rows], dtype=np.float64)
 
 
-TERM_INDEX_SCHEMA = """
-CREATE TABLE term_postings (token TEXT PRIMARY KEY, pids BLOB NOT NULL, counts BLOB NOT NULL)
-    WITHOUT ROWID;
-CREATE TABLE term_stats (rows INTEGER NOT NULL, row_tokens BLOB NOT NULL);
-"""
-
-
-def write_term_index(db: sqlite3.Connection, table: str, rows: int) -> None:
-    """Store, per token of the FTS5 `table`, its postings (pid order) with a count per column,
-    and each row's length in tokens. `rows` is the table's row count (empty rows included).
-    Streamed token by token, so memory stays bounded however large the corpus."""
-    db.executescript(TERM_INDEX_SCHEMA)
-    db.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {table}, instance)")
-    grouped = db.execute(
-        "SELECT term, doc, sum(col = 'title'), sum(col = 'job'), sum(col = 'context') "
-        "FROM temp.vocab GROUP BY term, doc ORDER BY term, doc"
-    )
-    row_tokens = np.zeros(rows, dtype=np.int64)
-    out: list[tuple[str, bytes, bytes]] = []
-
-    def flush(token: str, docs: list[int], counts: list[tuple[int, int, int]]) -> None:
-        pids = np.array(docs, dtype=np.int64)
-        per_column = np.array(counts, dtype=np.int64)
-        row_tokens[pids] += per_column.sum(axis=1)  # a token's pids are distinct
-        packed = np.minimum(per_column, np.iinfo(np.uint16).max).astype(np.uint16)
-        out.append((token, pids.astype(np.int32).tobytes(), packed.tobytes()))
-        if len(out) >= INSERT_BATCH:  # bounded memory however large the corpus
-            db.executemany("INSERT INTO term_postings VALUES (?, ?, ?)", out)
-            out.clear()
-
-    token: str | None = None
-    docs: list[int] = []
-    counts: list[tuple[int, int, int]] = []
-    for term, doc, title, job, context in grouped:
-        if term != token:
-            if token is not None:
-                flush(token, docs, counts)
-            token, docs, counts = term, [], []
-        docs.append(doc)
-        counts.append((title, job, context))
-    if token is not None:
-        flush(token, docs, counts)
-    db.execute("DROP TABLE temp.vocab")
-    db.executemany("INSERT INTO term_postings VALUES (?, ?, ?)", out)
-    db.execute(
-        "INSERT INTO term_stats VALUES (?, ?)", (rows, row_tokens.astype(np.int32).tobytes())
-    )
-
-
 class TermIndex:
     """BM25 over the stored postings (see the module docstring). Row lengths and the average
     are loaded once; a token's postings are read when a query uses it."""
@@ -313,17 +266,12 @@ class TermIndex:
             return in_title, in_job
         return in_title / weights, in_job / weights
 
-    def _postings(
-        self, db: sqlite3.Connection, token: str
-    ) -> tuple[IntArray, npt.NDArray[np.uint16]]:
+    def _postings(self, db: sqlite3.Connection, token: str) -> tuple[IntArray, CountArray]:
         """The postings holding `token` (in pid order) and its count in each column."""
         found = db.execute(
-            "SELECT pids, counts FROM term_postings WHERE token = ?", (token,)
+            "SELECT postings, pids, counts FROM term_postings WHERE token = ?", (token,)
         ).fetchone()
-        if found is None:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, COLUMNS), dtype=np.uint16)
-        pids = np.frombuffer(found[0], dtype=np.int32).astype(np.int64)
-        return pids, np.frombuffer(found[1], dtype=np.uint16).reshape(-1, COLUMNS)
+        return decode_postings(*found) if found else decode_postings(0, b"", b"")
 
     def _idf(self, postings: int) -> float:
         return idf(self.rows, postings)

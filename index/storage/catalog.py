@@ -26,12 +26,13 @@ from index.models import (
     Section,
     SectionKind,
     Workplace,
-    section_kind_code,
 )
 from index.storage.bm25 import COLUMN_WEIGHTS, TermIndex, keyword_search
+from index.storage.passages import SectionSpan, decompress
 from index.storage.vocabulary import read_vocabulary
 
 CATALOG_FILE = "catalog.sqlite"
+KINDS = list(SectionKind)  # a chunk's stored kind is its position here (section_kind_code)
 IntArray = npt.NDArray[np.int64]
 
 
@@ -84,15 +85,12 @@ class Catalog:
             self.chunk_pid: IntArray = np.repeat(
                 np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start
             )
-            chunk_rows = db.execute(
-                "SELECT kind, boilerplate FROM chunks ORDER BY chunk_id"
-            ).fetchall()
-            self.chunk_kind: npt.NDArray[np.int8] = np.array(
-                [section_kind_code(SectionKind(k)) for k, _ in chunk_rows], dtype=np.int8
-            )
-            self.chunk_boilerplate: npt.NDArray[np.float32] = np.array(
-                [b for _, b in chunk_rows], dtype=np.float32
-            )
+            chunk_rows = np.array(
+                db.execute("SELECT kind, boilerplate FROM chunks ORDER BY chunk_id").fetchall(),
+                dtype=np.float64,
+            ).reshape(-1, 2)
+            self.chunk_kind: npt.NDArray[np.int8] = chunk_rows[:, 0].astype(np.int8)
+            self.chunk_boilerplate: npt.NDArray[np.float32] = chunk_rows[:, 1].astype(np.float32)
             self._facets: dict[FacetKey, IntArray] = {}
             self._labels: dict[FacetKey, str] = {}
             grouped: dict[FacetKey, list[int]] = {}
@@ -189,15 +187,26 @@ class Catalog:
         return {row[0]: _summary(row) for row in rows}
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
+        """The chunks with their heading and passage (sliced from their posting's body)."""
         if not chunk_ids:
             return {}
         db = self._db()
         marks = ",".join("?" * len(chunk_ids))
         rows = db.execute(
-            f"SELECT chunk_id, pid, section_index, heading, kind, passage FROM chunks WHERE chunk_id IN ({marks})",
+            "SELECT chunk_id, pid, section_index, kind, start_char, end_char, heading, passage"
+            f" FROM chunks WHERE chunk_id IN ({marks})",
             [int(c) for c in chunk_ids],
         ).fetchall()
-        return {r[0]: ChunkRecord(r[0], r[1], r[2], r[3], SectionKind(r[4]), r[5]) for r in rows}
+        texts = _posting_texts(db, sorted({r[1] for r in rows}))
+        out = {}
+        for chunk_id, pid, index, kind, start, end, heading, passage in rows:
+            body, spans = texts[pid]
+            if heading is None:
+                heading = spans[index].heading(body)
+            if passage is None:
+                passage = body[start:end]
+            out[chunk_id] = ChunkRecord(chunk_id, pid, index, heading, KINDS[kind], passage)
+        return out
 
     def same_job(self, pid: int) -> IntArray:
         """Postings with the same company and title as `pid` (itself included): the same job
@@ -217,10 +226,16 @@ class Catalog:
 
     def sections(self, pid: int) -> list[Section]:
         db = self._db()
-        rows = db.execute(
-            "SELECT heading, kind, text FROM sections WHERE pid = ? ORDER BY idx", (pid,)
-        ).fetchall()
-        return [Section(heading, SectionKind(kind), text) for heading, kind, text in rows]
+        texts = _posting_texts(db, [pid])
+        rows = db.execute("SELECT kind FROM sections WHERE pid = ? ORDER BY idx", (pid,))
+        kinds = [SectionKind(k) for (k,) in rows.fetchall()]
+        if pid not in texts:
+            return []
+        body, spans = texts[pid]
+        return [
+            Section(span.heading(body), kind, span.text(body))
+            for span, kind in zip(spans, kinds, strict=True)
+        ]
 
     def newest_first(self, pids: IntArray) -> IntArray:
         """Postings by `updated_at`, newest first; undated last, ties in build order."""
@@ -236,6 +251,26 @@ def posting_ids(path: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT id FROM postings")}
     finally:
         db.close()
+
+
+def _posting_texts(
+    db: sqlite3.Connection, pids: Sequence[int]
+) -> dict[int, tuple[str, list[SectionSpan]]]:
+    """Each posting's body and its sections' spans."""
+    if not pids:
+        return {}
+    marks = ",".join("?" * len(pids))
+    bodies = db.execute(f"SELECT pid, text FROM bodies WHERE pid IN ({marks})", list(pids))
+    texts: dict[int, tuple[str, list[SectionSpan]]] = {
+        pid: (decompress(blob), []) for pid, blob in bodies
+    }
+    for pid, start, heading_chars, end in db.execute(
+        "SELECT pid, start_char, heading_chars, end_char FROM sections"
+        f" WHERE pid IN ({marks}) ORDER BY pid, idx",
+        list(pids),
+    ):
+        texts[pid][1].append(SectionSpan(start, heading_chars, end))
+    return texts
 
 
 def _timestamp(value: str | None) -> float:

@@ -1,18 +1,29 @@
-"""Writing a catalog: postings, sections, chunks, facet values, and the BM25 tables, in one
-SQLite file. Chunk ids are assigned in posting order, so a posting's chunks are one id range."""
+"""Writing a catalog: postings, their text, sections, chunks, facet values, and the BM25 tables,
+in one SQLite file. Chunk ids are assigned in posting order, so a posting's chunks are one id
+range.
+
+Each posting's text is stored once (index.storage.passages): `bodies` holds it compressed,
+sections and chunks are spans of it (a chunk's heading and passage are stored only where they
+are not its section's heading and a span), and the FTS5 keyword table is contentless."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from index.ingest.boilerplate import CompanyLines, boilerplate_share, company_key
 from index.ingest.locations import country_name
-from index.models import LEVEL_LABELS, Chunk, Posting, Workplace
-from index.storage.bm25 import KEYWORD_SCHEMA, KEYWORD_TABLE, keyword_row, write_term_index
-from index.storage.vocabulary import write_vocabulary
+from index.models import LEVEL_LABELS, Chunk, Posting, Workplace, section_kind_code
+from index.storage.bm25 import KEYWORD_SCHEMA, KEYWORD_TABLE, keyword_row
+from index.storage.passages import compress, lay_out, locate_passages
+from index.storage.term_postings import write_term_index
+from index.storage.vocabulary import posting_words, write_vocabulary
+
+BATCH_POSTINGS = 1000  # postings whose rows are written at a time
+PAGE_SIZE = 16384
 
 SCHEMA = """
 CREATE TABLE postings (
@@ -35,22 +46,29 @@ CREATE TABLE postings (
     chunk_start INTEGER NOT NULL,
     chunk_end INTEGER NOT NULL
 );
+CREATE TABLE bodies (
+    pid INTEGER PRIMARY KEY REFERENCES postings(pid),
+    text BLOB NOT NULL
+);
 CREATE TABLE sections (
     pid INTEGER NOT NULL REFERENCES postings(pid),
     idx INTEGER NOT NULL,
-    heading TEXT NOT NULL,
     kind TEXT NOT NULL,
-    text TEXT NOT NULL,
+    start_char INTEGER NOT NULL,
+    heading_chars INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
     PRIMARY KEY (pid, idx)
-);
+) WITHOUT ROWID;
 CREATE TABLE chunks (
     chunk_id INTEGER PRIMARY KEY,
     pid INTEGER NOT NULL REFERENCES postings(pid),
     section_index INTEGER NOT NULL,
-    heading TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    passage TEXT NOT NULL,
-    boilerplate REAL NOT NULL
+    kind INTEGER NOT NULL,
+    boilerplate REAL NOT NULL,
+    start_char INTEGER,
+    end_char INTEGER,
+    heading TEXT,
+    passage TEXT
 );
 CREATE TABLE facets (
     field TEXT NOT NULL,
@@ -60,6 +78,14 @@ CREATE TABLE facets (
 );
 CREATE INDEX facets_by_value ON facets(field, value);
 """
+INSERTS = {
+    "postings": f"INSERT INTO postings VALUES ({','.join('?' * 18)})",
+    "bodies": "INSERT INTO bodies VALUES (?,?)",
+    "sections": "INSERT INTO sections VALUES (?,?,?,?,?,?)",
+    "chunks": "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+    KEYWORD_TABLE: f"INSERT INTO {KEYWORD_TABLE}(rowid, title, job, context) VALUES (?,?,?,?)",
+    "facets": "INSERT INTO facets VALUES (?,?,?,?)",
+}
 
 
 def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
@@ -91,72 +117,127 @@ def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
 
 def write_catalog(
     path: Path,
-    postings: Sequence[Posting],
-    chunks_by_posting: Sequence[Sequence[Chunk]],
+    postings: Iterable[Posting],
+    chunks_by_posting: Iterable[Sequence[Chunk]],
     boilerplate: CompanyLines | None = None,
 ) -> None:
     """Write a new catalog; chunk ids are assigned in posting order, starting at 0."""
-    boilerplate = boilerplate or {}
-    db = sqlite3.connect(path)
-    try:
-        db.executescript(SCHEMA + KEYWORD_SCHEMA)
-        next_chunk = 0
-        for pid, (posting, chunks) in enumerate(zip(postings, chunks_by_posting, strict=True)):
-            company_lines = boilerplate.get(company_key(posting.company), set())
-            loc = posting.location
-            db.execute(
-                "INSERT INTO postings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    pid,
-                    posting.id,
-                    posting.title,
-                    posting.company,
-                    posting.source,
-                    posting.url,
-                    posting.updated_at,
-                    posting.team,
-                    loc.raw,
-                    loc.workplace.value,
-                    int(loc.worldwide),
-                    json.dumps(loc.countries),
-                    json.dumps(loc.cities),
-                    json.dumps(loc.regions),
-                    json.dumps(posting.languages),
-                    posting.level.value,
-                    next_chunk,
-                    next_chunk + len(chunks),
-                ),
+    with CatalogWriter(path, boilerplate) as writer:
+        for posting, chunks in zip(postings, chunks_by_posting, strict=True):
+            writer.add(posting, chunks)
+
+
+class CatalogWriter:
+    """Writes a new catalog posting by posting, in batches of rows; the indexes over all of
+    them (the BM25 term index, the vocabulary) are written when it closes without an error."""
+
+    def __init__(self, path: Path, boilerplate: CompanyLines | None = None) -> None:
+        self._boilerplate = boilerplate or {}
+        self._db = sqlite3.connect(path)
+        # The file is staged, flushed and verified before anyone reads it: no journal needed.
+        # Large pages hold the compressed bodies and term postings with little slack.
+        self._db.executescript(
+            f"PRAGMA page_size = {PAGE_SIZE}; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+        )
+        self._db.executescript(SCHEMA + KEYWORD_SCHEMA)
+        self._rows: dict[str, list[tuple[object, ...]]] = {table: [] for table in INSERTS}
+        self._words: Counter[str] = Counter()
+        self.postings = 0
+        self.chunks = 0
+
+    def add(self, posting: Posting, chunks: Sequence[Chunk]) -> None:
+        """Queue one posting's rows (written a batch at a time)."""
+        pid = self.postings
+        company_lines = self._boilerplate.get(company_key(posting.company), set())
+        body, spans = lay_out(posting.sections)
+        rows = self._rows
+        rows["postings"].append(posting_row(pid, posting, self.chunks, len(chunks)))
+        rows["bodies"].append((pid, compress(body)))
+        rows["sections"].extend(
+            (pid, i, s.kind.value, span.start, span.heading_chars, span.end)
+            for i, (s, span) in enumerate(zip(posting.sections, spans, strict=True))
+        )
+        rows["chunks"].extend(chunk_rows(posting, chunks, body, self.chunks, pid, company_lines))
+        keyword = keyword_row(posting, company_lines)
+        rows[KEYWORD_TABLE].append((pid, *keyword))
+        self._words.update(posting_words(keyword))
+        rows["facets"].extend((f, value, label, pid) for f, value, label in facet_values(posting))
+        self.postings += 1
+        self.chunks += len(chunks)
+        if self.postings % BATCH_POSTINGS == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        for table, rows in self._rows.items():
+            self._db.executemany(INSERTS[table], rows)
+            rows.clear()
+
+    def close(self, complete: bool = True) -> None:
+        try:
+            if complete:
+                self._flush()
+                write_term_index(self._db, KEYWORD_TABLE, self.postings)
+                write_vocabulary(self._db, self._words)
+                self._db.commit()
+        finally:
+            self._db.close()
+
+    def __enter__(self) -> CatalogWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(complete=kind is None)
+
+
+def posting_row(pid: int, posting: Posting, first_chunk: int, chunks: int) -> tuple[object, ...]:
+    loc = posting.location
+    return (
+        pid,
+        posting.id,
+        posting.title,
+        posting.company,
+        posting.source,
+        posting.url,
+        posting.updated_at,
+        posting.team,
+        loc.raw,
+        loc.workplace.value,
+        int(loc.worldwide),
+        json.dumps(loc.countries),
+        json.dumps(loc.cities),
+        json.dumps(loc.regions),
+        json.dumps(posting.languages),
+        posting.level.value,
+        first_chunk,
+        first_chunk + chunks,
+    )
+
+
+def chunk_rows(
+    posting: Posting,
+    chunks: Sequence[Chunk],
+    body: str,
+    first_chunk: int,
+    pid: int,
+    company_lines: set[str],
+) -> list[tuple[object, ...]]:
+    """A posting's chunk rows: a span of its body for the passage where the body holds it word
+    for word, else the passage itself; a heading only where it is not its section's."""
+    headings = [s.heading for s in posting.sections]
+    spans = locate_passages(body, [c.passage for c in chunks])
+    rows: list[tuple[object, ...]] = []
+    for i, (chunk, span) in enumerate(zip(chunks, spans, strict=True)):
+        own = chunk.section_index < len(headings) and headings[chunk.section_index] == chunk.heading
+        rows.append(
+            (
+                first_chunk + i,
+                pid,
+                chunk.section_index,
+                section_kind_code(chunk.kind),
+                boilerplate_share(chunk.passage, company_lines),
+                *(span if span is not None else (None, None)),
+                None if own else chunk.heading,
+                chunk.passage if span is None else None,
             )
-            db.executemany(
-                "INSERT INTO sections VALUES (?,?,?,?,?)",
-                [(pid, i, s.heading, s.kind.value, s.text) for i, s in enumerate(posting.sections)],
-            )
-            db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-                [
-                    (
-                        next_chunk + i,
-                        pid,
-                        c.section_index,
-                        c.heading,
-                        c.kind.value,
-                        c.passage,
-                        boilerplate_share(c.passage, company_lines),
-                    )
-                    for i, c in enumerate(chunks)
-                ],
-            )
-            db.execute(
-                "INSERT INTO posting_text(rowid, title, job, context) VALUES (?,?,?,?)",
-                (pid, *keyword_row(posting, company_lines)),
-            )
-            db.executemany(
-                "INSERT INTO facets VALUES (?,?,?,?)",
-                [(field, value, label, pid) for field, value, label in facet_values(posting)],
-            )
-            next_chunk += len(chunks)
-        write_term_index(db, KEYWORD_TABLE, len(postings))
-        write_vocabulary(db, KEYWORD_TABLE)
-        db.commit()
-    finally:
-        db.close()
+        )
+    return rows

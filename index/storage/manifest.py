@@ -10,7 +10,7 @@ from typing import Any
 
 from index.errors import IndexMismatchError, InvalidIndexError
 
-FORMAT_VERSION = 2  # 2: the BM25 term index is always there
+FORMAT_VERSION = 3  # 2: the BM25 term index is always there; 3: each text stored once
 MANIFEST_FILE = "manifest.json"
 
 

@@ -1,6 +1,7 @@
 """The index's own words with the number of postings using each, unstemmed: the dictionary a
-misspelled query word is corrected against (search.spelling). Written at build time from the
-keyword table's text, so every word a seeker could find is in it, company and product names too.
+misspelled query word is corrected against (search.spelling). Counted at build time over the
+keyword table's text as each posting is written, so every word a seeker could find is in it,
+company and product names too.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 
 VOCABULARY_SCHEMA = """
 CREATE TABLE vocabulary (word TEXT PRIMARY KEY, postings INTEGER NOT NULL) WITHOUT ROWID;
@@ -16,13 +18,15 @@ _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)  # letters only: "pyhton", not "
 MAX_WORD_CHARS = 30
 
 
-def write_vocabulary(db: sqlite3.Connection, table: str) -> None:
-    """Count, for every word of the FTS5 `table`'s text, the rows that use it."""
+def posting_words(columns: Iterable[str]) -> set[str]:
+    """The distinct words of one posting's keyword text, as the vocabulary counts them."""
+    text = " ".join(columns).casefold()
+    return {w for w in _WORD.findall(text) if len(w) <= MAX_WORD_CHARS}
+
+
+def write_vocabulary(db: sqlite3.Connection, counts: Counter[str]) -> None:
+    """Store each word with the number of postings that use it."""
     db.executescript(VOCABULARY_SCHEMA)
-    counts: Counter[str] = Counter()
-    for row in db.execute(f"SELECT * FROM {table}"):
-        text = " ".join(str(column or "") for column in row).casefold()
-        counts.update({w for w in _WORD.findall(text) if len(w) <= MAX_WORD_CHARS})
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", counts.items())
 
 

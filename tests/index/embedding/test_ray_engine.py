@@ -38,6 +38,6 @@ def test_ray_local_build_is_identical_to_local_build(tmp_path):
 
     def dump(directory):
         with sqlite3.connect(directory / "catalog.sqlite") as db:
-            return db.execute("SELECT chunk_id, pid, heading, passage FROM chunks").fetchall()
+            return db.execute("SELECT * FROM chunks ORDER BY chunk_id").fetchall()
 
     assert dump(a) == dump(b)

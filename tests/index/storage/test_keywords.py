@@ -15,8 +15,8 @@ from index.storage.bm25 import (
     keyword_search,
     query_phrases,
     query_terms,
-    write_term_index,
 )
+from index.storage.term_postings import write_term_index
 
 
 @pytest.fixture

@@ -139,10 +139,10 @@ def test_catalog_search_ranks_like_fts5(catalog, db):
     np.testing.assert_allclose(scores, want_scores, rtol=1e-5)
 
 
-def test_term_index_written_in_small_batches_is_the_same(tmp_path, catalog, monkeypatch):
-    import index.storage.bm25 as term_index_module
+def test_term_index_written_in_small_ranges_is_the_same(tmp_path, catalog, monkeypatch):
+    import index.storage.term_postings as term_index_module
 
-    monkeypatch.setattr(term_index_module, "INSERT_BATCH", 5)
+    monkeypatch.setattr(term_index_module, "RANGE_OCCURRENCES", 5)
     postings = understand_all(read_postings([SAMPLE_POSTINGS]).postings).postings
     embedder = FakeEmbedder()
     chunks = [chunk_posting(p, embedder.count_tokens, embedder.max_tokens) for p in postings]
@@ -162,11 +162,7 @@ def test_idf_stays_positive_for_tokens_in_most_postings():
 def test_numpy_bm25_ranks_by_a_word_in_most_postings(db, catalog):
     term_index = TermIndex.load(db)
     token, postings = max(
-        (
-            (t, len(np.frombuffer(p, dtype=np.int32)))
-            for t, p in db.execute("SELECT token, pids FROM term_postings")
-        ),
-        key=lambda item: item[1],
+        db.execute("SELECT token, postings FROM term_postings"), key=lambda item: item[1]
     )
     assert postings > catalog.posting_count / 2
     _, scores = keyword_search(db, term_index, [token], 1000)
