@@ -71,6 +71,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "--ray-address", default=settings.ray_address, help="e.g. ray://head:10001"
     )
     rebuild.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes reading and understanding records (default: one per core)",
+    )
+    rebuild.add_argument(
         "--gate",
         nargs=2,
         type=Path,
@@ -236,6 +242,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         batch_size=args.batch_size,
         index_type=args.index_type,
         progress=not args.quiet and sys.stderr.isatty(),
+        workers=args.workers,
     )
     gate = all_gates(
         None if args.allow_shrink else shrink_gate(args.index, args.max_shrink),
@@ -310,7 +317,8 @@ def print_rebuild_report(
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
     print(
         f"  parsed         {len(understood.postings) - understood.cached} postings "
-        f"({understood.cached} unchanged, from the cache)"
+        f"({understood.cached} unchanged, from the cache) in {report.understand_seconds:.1f} s,"
+        f" {report.workers} process{'es' if report.workers > 1 else ''}"
     )
     print(f"  index          {m.index_type}, {m.backend} embeddings, {engine} engine")
     for cut in read.truncated:

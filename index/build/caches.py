@@ -15,8 +15,8 @@ import hashlib
 import inspect
 import pickle
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Generic, TypeVar
@@ -50,9 +50,26 @@ def code_version(*modules: ModuleType) -> str:
     return digest.hexdigest()
 
 
+def derived_key(namespace: str, content: object) -> bytes:
+    """The cache key of a value derived from `content` by the code `namespace` names."""
+    text = f"{namespace}\x00{content!r}"
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def understood_namespace() -> str:
+    """What an understood posting depends on besides its record: the ingest code and models,
+    and the place tables' data packages (a new GeoNames or ISO release reads places again)."""
+    return f"understood|{code_version(ingest_package, models)}|{places_data_version()}"
+
+
 class DerivedCache(Generic[In, Out]):
-    def __init__(self, path: Path, namespace: str) -> None:
+    """`content` picks what of an item its value depends on (the whole item by default)."""
+
+    def __init__(
+        self, path: Path, namespace: str, content: Callable[[In], object] = lambda item: item
+    ) -> None:
         self._namespace = namespace
+        self._content = content
         self._db = sqlite3.connect(path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS derived (key BLOB PRIMARY KEY, value BLOB)")
@@ -104,13 +121,12 @@ class DerivedCache(Generic[In, Out]):
         return out
 
     def _key(self, item: In) -> bytes:
-        text = f"{self._namespace}\x00{item!r}"
-        return hashlib.blake2b(text.encode(), digest_size=16).digest()
+        return derived_key(self._namespace, self._content(item))
 
 
 @dataclass
 class Understood:
-    postings: list[Posting] = field(default_factory=list)
+    postings: Sequence[Posting] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (posting id, reason)
     cached: int = 0  # postings taken from the cache instead of parsed again
 
@@ -132,17 +148,17 @@ def understand_all(
                     done.append(exc)
                 advance(1)
         else:
-            # the place tables come from data packages too: a new GeoNames or ISO release rereads
-            namespace = f"understood|{code_version(ingest_package, models)}|{places_data_version()}"
-            with DerivedCache[RawPosting, Posting](cache, namespace) as cached:
+            with DerivedCache[RawPosting, Posting](cache, understood_namespace()) as cached:
                 done = cached.map(raws, understand_posting, advance)
                 hits = cached.hits
     result = Understood(cached=hits)
+    postings: list[Posting] = []
     for raw, posting in zip(raws, done, strict=True):
         if isinstance(posting, Exception):
             result.skipped.append((raw.id, f"{type(posting).__name__}: {posting}"))
         else:
-            result.postings.append(posting)
+            postings.append(posting)
+    result.postings = postings
     return result
 
 
@@ -154,18 +170,40 @@ def cached_chunks(
     chunk: Callable[[Posting], list[Chunk]],
     progress: bool = False,
 ) -> list[list[Chunk]]:
-    """Each posting's chunks, from the cache at `path` or from `chunk` (then stored). A
-    posting's chunks depend only on the posting, the token limit, the tokenizer (the model)
-    and the chunking code, which the key covers."""
+    """Each posting's chunks, from the cache at `path` or from `chunk` (then stored)."""
+    with stage_bar(progress, "chunk", len(postings), "posting") as advance:
+        batches = chunk_batches(path, [postings], model, chunk_tokens, chunk, advance)
+        return next(batches, ([], []))[1]
+
+
+def chunk_batches(
+    path: Path,
+    batches: Iterable[Sequence[Posting]],
+    model: str,
+    chunk_tokens: int,
+    chunk: Callable[[Posting], list[Chunk]],
+    advance: Advance = ignore,
+) -> Iterator[tuple[Sequence[Posting], list[list[Chunk]]]]:
+    """Each batch of postings with its postings' chunks, from the cache at `path` or from
+    `chunk` (then stored). A posting's chunks depend only on its title and sections (the same
+    text posted again, in another city or under another id, is chunked once), the token limit,
+    the tokenizer (the model) and the chunking code, which the key covers."""
     namespace = f"chunks|{model}|{chunk_tokens}|{code_version(chunking, models)}"
-    with (
-        stage_bar(progress, "chunk", len(postings), "posting") as advance,
-        DerivedCache[Posting, list[Chunk]](path, namespace) as cache,
-    ):
-        out = cache.map(postings, chunk, advance)
-    chunks: list[list[Chunk]] = []
-    for value in out:
-        if isinstance(value, Exception):
-            raise value  # chunking an understood posting does not fail; if it does, say so
-        chunks.append(value)
-    return chunks
+    with DerivedCache[Posting, list[Chunk]](path, namespace, _chunked_content) as cache:
+        for batch in batches:
+            out = cache.map(batch, chunk, advance)
+            chunks: list[list[Chunk]] = []
+            for posting, value in zip(batch, out, strict=True):
+                if isinstance(value, Exception):
+                    raise value  # chunking an understood posting does not fail; if it does, say so
+                chunks.append(
+                    [
+                        c if c.posting_id == posting.id else replace(c, posting_id=posting.id)
+                        for c in value
+                    ]
+                )
+            yield batch, chunks
+
+
+def _chunked_content(posting: Posting) -> object:
+    return ("title and sections", posting.title, posting.sections)

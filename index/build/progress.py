@@ -19,9 +19,10 @@ def ignore(done: int) -> None:
 
 
 @contextmanager
-def stage_bar(enabled: bool, name: str, total: int, unit: str) -> Iterator[Advance]:
-    """An Advance for one stage of `total` items; a bar on stderr when `enabled`."""
-    if not enabled or total <= 0:
+def stage_bar(enabled: bool, name: str, total: int | None, unit: str) -> Iterator[Advance]:
+    """An Advance for one stage of `total` items (None: not known until the stage ends, as
+    when records are read as a stream); a bar on stderr when `enabled`."""
+    if not enabled or (total is not None and total <= 0):
         yield ignore
         return
     from tqdm import tqdm
@@ -30,3 +31,6 @@ def stage_bar(enabled: bool, name: str, total: int, unit: str) -> Iterator[Advan
         total=total, desc=f"{name:<10}", unit=unit, file=sys.stderr, dynamic_ncols=True
     ) as bar:
         yield bar.update
+        if total is None:  # known now: the bar ends as a counted one does
+            bar.total = bar.n
+            bar.refresh()

@@ -18,25 +18,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index.build.caches import (
-    CHUNK_CACHE_FILE,
-    UNDERSTOOD_CACHE_FILE,
-    Understood,
-    cached_chunks,
-    understand_all,
-)
-from index.build.chunking import chunk_posting
+from index.build.assemble import assemble
+from index.build.caches import UNDERSTOOD_CACHE_FILE, Understood, understand_all
 from index.build.gates import Gate
-from index.build.progress import stage_bar
+from index.build.understanding import understand_files
 from index.embedding.base import Embedder
-from index.embedding.cache import CACHE_FILE, CacheStats, EmbeddingCache
+from index.embedding.cache import CacheStats
 from index.errors import BuildError, NothingToIndexError
-from index.ingest.boilerplate import find_boilerplate
-from index.ingest.readers import ReadResult, read_postings
-from index.models import Posting, Vectors
+from index.ingest.boilerplate import CompanyLines, find_boilerplate
+from index.ingest.readers import ReadResult
+from index.models import Posting
 from index.settings import Settings
-from index.storage.catalog import CATALOG_FILE
-from index.storage.catalog_write import write_catalog
 from index.storage.layout import (
     TMP_PREFIX,
     builds_dir,
@@ -66,6 +58,7 @@ class BuildOptions:
     nprobe: int = DEFAULT_NPROBE
     progress: bool = False  # one bar per stage on stderr
     max_record_bytes: int = 200_000  # a record with a larger body is skipped; 0: no cap
+    workers: int = 0  # processes reading and understanding records (0: one per core)
 
     @classmethod
     def from_settings(cls, settings: Settings, **changes: object) -> BuildOptions:
@@ -83,7 +76,7 @@ class BuildOptions:
     def build_fields(self) -> dict[str, Any]:
         """The options `build_index` takes (the rest apply to reading)."""
         fields = asdict(self)
-        del fields["max_record_bytes"]
+        del fields["max_record_bytes"], fields["workers"]
         return fields
 
 
@@ -111,6 +104,8 @@ class RebuildReport:
     understood: Understood
     build: BuildReport
     seconds: float
+    understand_seconds: float = 0.0  # reading and understanding the records
+    workers: int = 1  # processes that understood them
 
     @property
     def skipped(self) -> list[tuple[str, str, str]]:
@@ -130,10 +125,36 @@ def rebuild(
     options: BuildOptions = BuildOptions(),
     gate: Gate | None = None,
 ) -> RebuildReport:
-    """Read the posting files and build a new current index from them under `root`."""
+    """Read the posting files and build a new current index from them under `root`: read as a
+    stream and understood on every core (index.build.understanding)."""
     timer = StageTimer()
-    read = read_postings(paths, options.max_record_bytes)
-    return rebuild_records(read, root, embedder, options, describe_inputs(paths), timer, gate)
+    root.mkdir(parents=True, exist_ok=True)
+    with timer.stage("understand"):
+        files = understand_files(
+            paths,
+            root / UNDERSTOOD_CACHE_FILE,
+            options.workers,
+            max_record_bytes=options.max_record_bytes,
+            progress=options.progress,
+        )
+    build = _build(
+        files.read,
+        files.understood,
+        root,
+        embedder,
+        options,
+        describe_inputs(paths),
+        gate,
+        files.boilerplate,
+    )
+    return RebuildReport(
+        files.read,
+        files.understood,
+        build,
+        timer.elapsed(),
+        timer.seconds["understand"],
+        files.workers,
+    )
 
 
 def rebuild_records(
@@ -150,6 +171,21 @@ def rebuild_records(
     root.mkdir(parents=True, exist_ok=True)
     with timer.stage("understand"):
         understood = understand_all(read.postings, root / UNDERSTOOD_CACHE_FILE, options.progress)
+    build = _build(read, understood, root, embedder, options, inputs, gate)
+    return RebuildReport(read, understood, build, timer.elapsed(), timer.seconds["understand"])
+
+
+def _build(
+    read: ReadResult,
+    understood: Understood,
+    root: Path,
+    embedder: Embedder,
+    options: BuildOptions,
+    inputs: Sequence[InputFile],
+    gate: Gate | None,
+    boilerplate: CompanyLines | None = None,
+) -> BuildReport:
+    """The build of what was read and understood, or NothingToIndexError saying why not."""
     skipped = skipped_records(read, understood)
     if not understood.postings:
         raise NothingToIndexError(
@@ -158,16 +194,16 @@ def rebuild_records(
             else "no postings to index: the inputs hold no records",
             skipped,
         )
-    build = build_index(
+    return build_index(
         understood.postings,
         embedder,
         root,
         inputs=inputs,
         skipped=len(skipped),
         gate=gate,
+        boilerplate=boilerplate,
         **options.build_fields(),
     )
-    return RebuildReport(read, understood, build, timer.elapsed())
 
 
 def describe_inputs(paths: Sequence[Path]) -> list[InputFile]:
@@ -197,6 +233,7 @@ def build_index(
     ann_min_chunks: int = ANN_MIN_CHUNKS,
     nprobe: int = DEFAULT_NPROBE,
     gate: Gate | None = None,
+    boilerplate: CompanyLines | None = None,
 ) -> BuildReport:
     """Build a new index from understood postings and make it current (see BuildOptions),
     unless `gate` refuses it: then it stays beside the current one, and the report says why."""
@@ -211,21 +248,11 @@ def build_index(
         staging = builds_dir(root) / f"{TMP_PREFIX}{build_id}"
         staging.mkdir()
         chunk_limit = min(chunk_tokens, embedder.max_tokens)
-        with timer.stage("chunk"):
-            chunks = cached_chunks(
-                root / CHUNK_CACHE_FILE,
-                postings,
-                embedder.name,
-                chunk_limit,
-                lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit),
-                progress,
-            )
-        with timer.stage("embed"):
-            embedded = _embed(
-                root, embedder, [c.text for group in chunks for c in group], batch_size, progress
-            )
-        with timer.stage("catalog"):
-            write_catalog(staging / CATALOG_FILE, postings, chunks, find_boilerplate(postings))
+        with timer.stage("boilerplate"):
+            boilerplate = find_boilerplate(postings) if boilerplate is None else boilerplate
+        embedded = assemble(
+            postings, embedder, root, staging, boilerplate, chunk_limit, batch_size, progress, timer
+        )
         with timer.stage("store"):
             index_type = choose_index_type(index_type, len(embedded.vectors), ann_min_chunks)
             index_params = write_store(staging, embedded.vectors, index_type)
@@ -242,7 +269,7 @@ def build_index(
             chunks=len(embedded.vectors),
             index_type=index_type,
             index_params=index_params,
-            sections=sum(len(p.sections) for p in postings),
+            sections=embedded.sections,
             skipped=skipped,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             inputs=list(inputs),
@@ -259,34 +286,6 @@ def build_index(
         timer.rounded_seconds(),
         refused,
     )
-
-
-@dataclass(frozen=True)
-class _Embedded:
-    vectors: Vectors
-    cache: CacheStats
-    encode_seconds: float  # inside the model alone
-
-
-def _embed(
-    root: Path, embedder: Embedder, texts: list[str], batch_size: int, progress: bool
-) -> _Embedded:
-    """Every chunk's vector, from the embedding cache or the model (then cached)."""
-    model_timer = StageTimer()
-    cache = EmbeddingCache(
-        root / CACHE_FILE, f"{embedder.name}|{embedder.backend}", embedder.dimension
-    )
-    try:
-        with stage_bar(progress, "embed", len(texts), "chunk") as advance:
-
-            def encode(missing: list[str]) -> Vectors:
-                with model_timer.stage("model"):
-                    return embedder.embed_documents(missing, batch_size, progress=advance)
-
-            vectors, stats = cache.embed(texts, encode, advance)
-    finally:
-        cache.close()
-    return _Embedded(vectors, stats, model_timer.seconds.get("model", 0.0))
 
 
 def _publish(

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from index.models import Posting
 
@@ -35,21 +38,60 @@ def company_key(company: str) -> str:
     return " ".join(company.casefold().split())
 
 
-def find_boilerplate(postings: Sequence[Posting]) -> CompanyLines:
+def find_boilerplate(postings: Iterable[Posting]) -> CompanyLines:
     """For each company, the lines that recur across enough of its distinct jobs."""
-    titles_by_line: dict[tuple[str, str], set[str]] = defaultdict(set)
+    tally = BoilerplateTally()
     for posting in postings:
-        company = company_key(posting.company)
-        if not company:
-            continue
-        title = " ".join(posting.title.casefold().split())
-        for key in _posting_line_keys(posting):
-            titles_by_line[(company, key)].add(title)
-    found: CompanyLines = defaultdict(set)
-    for (company, key), titles in titles_by_line.items():
-        if len(titles) >= MIN_DISTINCT_TITLES:
-            found[company].add(key)
-    return dict(found)
+        tally.add(posting_lines(posting))
+    return tally.lines()
+
+
+@dataclass(frozen=True)
+class PostingLines:
+    """What boilerplate detection needs of one posting: small enough to send between processes."""
+
+    company: str  # company_key
+    title: int  # a hash of the normalized title
+    lines: npt.NDArray[np.uint64]  # its distinct line keys, as integers
+
+
+def posting_lines(posting: Posting) -> PostingLines:
+    """One posting's company, title and line keys."""
+    title = " ".join(posting.title.casefold().split())
+    keys = np.array([int(k, 16) for k in _posting_line_keys(posting)], dtype=np.uint64)
+    title_hash = int.from_bytes(hashlib.blake2b(title.encode(), digest_size=8).digest(), "big")
+    return PostingLines(company_key(posting.company), title_hash, keys)
+
+
+class BoilerplateTally:
+    """(company, line, title) triples as arrays, counted once every posting is in: memory per
+    line, not per Python object, so it holds a large corpus."""
+
+    def __init__(self) -> None:
+        self._companies: dict[str, int] = {}
+        self._parts: list[npt.NDArray[np.uint64]] = []  # rows of (company, line, title)
+
+    def add(self, posting: PostingLines) -> None:
+        if not posting.company or not len(posting.lines):
+            return
+        company = self._companies.setdefault(posting.company, len(self._companies))
+        rows = np.empty((len(posting.lines), 3), dtype=np.uint64)
+        rows[:, 0], rows[:, 1], rows[:, 2] = company, posting.lines, posting.title
+        self._parts.append(rows)
+
+    def lines(self) -> CompanyLines:
+        """For each company, the keys of lines found under MIN_DISTINCT_TITLES titles or more."""
+        if not self._parts:
+            return {}
+        rows = np.unique(np.concatenate(self._parts), axis=0)  # one row per distinct title
+        pair = rows[:, :2]
+        starts = np.flatnonzero(np.r_[True, np.any(pair[1:] != pair[:-1], axis=1)])
+        titles = np.diff(np.r_[starts, len(rows)])
+        names = list(self._companies)
+        found: CompanyLines = {}
+        for company, line in pair[starts[titles >= MIN_DISTINCT_TITLES]]:
+            found.setdefault(names[int(company)], set()).add(f"{int(line):016x}")
+        return found
 
 
 def boilerplate_share(text: str, lines: set[str]) -> float:

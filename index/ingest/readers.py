@@ -1,17 +1,21 @@
 """Read postings from input files of any supported shape, detected by content, not by name.
 
 Shapes: JSON Lines (our own fields), the Greenhouse job-board response, the Lever postings
-response and an Ashby job-board response; any of them may be gzipped. A malformed record is
-skipped and reported with its file, line or id and the reason; it never stops the others, and
-neither does a record over the size cap. A gzip file cut short (a copy that stopped mid-way) is
-read up to the cut: its complete records are kept and the report says where the file ended.
+response and an Ashby job-board response; any of them may be gzipped. JSON Lines are streamed,
+a line at a time (index.ingest.streams), so a file of any size is read in bounded memory; a
+whole-document export is read whole. Reading yields each record unparsed (`RecordSource`, small
+and picklable, so the parsing can happen in another process) and `parse_source` parses it.
+
+A malformed record is skipped and reported with its file, line or id and the reason; it never
+stops the others, and neither does a record over the size cap. A gzip file cut short (a copy
+that stopped mid-way) is read up to the cut: its complete records are kept and the report says
+where the file ended.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +25,18 @@ import ijson
 
 from index.errors import InputFormatError
 from index.ingest.ats import from_ashby, from_greenhouse, from_jsonl, from_lever
+from index.ingest.streams import FileStream
 from index.models import RawPosting
 
 RecordParser = Callable[[Any], RawPosting]
+PARSERS: dict[str, RecordParser] = {
+    "greenhouse": from_greenhouse,
+    "ashby": from_ashby,
+    "lever": from_lever,
+    "json-array": from_jsonl,
+    "jsonl": from_jsonl,
+}
+Line = tuple[bytes, bool]  # a line without its end, and whether a line end ended it
 
 
 @dataclass(frozen=True)
@@ -45,83 +58,145 @@ class ReadResult:
     truncated: list[SkippedRecord] = field(default_factory=list)  # files cut short, and where
 
 
+@dataclass(frozen=True)
+class RecordSource:
+    """One record as a file holds it, not yet parsed: a JSON Lines line (bytes) or one record
+    of a whole-document export (`shape` names the format). "cut-line" is a file's last line
+    when the file was cut short, so it may be a record cut off."""
+
+    file: str
+    where: str  # "line 12" or "record 3"
+    payload: Any
+    shape: str
+
+
 def read_postings(paths: Iterable[Path], max_record_bytes: int = 0) -> ReadResult:
     """Read every file; later records win over earlier ones with the same id. A record whose
     body is over `max_record_bytes` (0: no cap) is skipped with that reason."""
     result = ReadResult()
     by_id: dict[str, RawPosting] = {}
-    for path in paths:
-        try:
-            items = list(_read_file(path, result, max_record_bytes))
-        except InputFormatError as exc:  # one unreadable file must not stop the others
-            result.skipped.append(SkippedRecord(str(path), "whole file", str(exc)))
+    for source in iter_sources(paths, result):
+        item = parse_source(source, max_record_bytes)
+        if isinstance(item, SkippedRecord):
+            result.skipped.append(item)
             continue
-        for item in items:
-            if isinstance(item, SkippedRecord):
-                result.skipped.append(item)
-                continue
-            if item.id in by_id:
-                result.duplicates.append(item.id)
-                del by_id[item.id]  # re-insert so the order follows the winning record
-            by_id[item.id] = item
+        if item.id in by_id:
+            result.duplicates.append(item.id)
+            del by_id[item.id]  # re-insert so the order follows the winning record
+        by_id[item.id] = item
     result.postings = list(by_id.values())
     return result
 
 
-def _read_file(path: Path, result: ReadResult, cap: int) -> Iterator[RawPosting | SkippedRecord]:
-    name = str(path)
+def iter_sources(paths: Iterable[Path], result: ReadResult) -> Iterator[RecordSource]:
+    """Every record of every file in order. Counts records, formats and files cut short into
+    `result`; a file that cannot be read at all is recorded there as skipped."""
+    for path in paths:
+        try:
+            yield from _file_sources(path, result)
+        except InputFormatError as exc:  # one unreadable file must not stop the others
+            result.skipped.append(SkippedRecord(str(path), "whole file", str(exc)))
+
+
+def parse_source(source: RecordSource, cap: int = 0) -> RawPosting | SkippedRecord:
+    """A record parsed into a RawPosting, or skipped with its place and the reason. A body over
+    `cap` bytes (0: no cap) is skipped too."""
+    name, where = source.file, source.where
+    if source.shape not in ("line", "cut-line"):
+        return _parse_record(name, PARSERS[source.shape], source.payload, where, cap)
+    if source.shape == "cut-line":
+        record = _whole_json(source.payload)
+        if record is None:
+            return SkippedRecord(name, where, "cut off: the file ends inside this record")
+        return _parse_record(name, from_jsonl, record, where, cap)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFormatError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    cut: str | None = None
-    if data[:2] == b"\x1f\x8b":
-        data, cut = gunzip(data)
-        if cut is not None and not data:
-            raise InputFormatError(f"{name}: not a valid gzip file ({cut})")
-    document = _parse_whole_json(data)
-    if document is None and cut is not None and data.lstrip()[:1] in (b"{", b"["):
-        document = _salvage_document(data)  # a JSON document cut short: its complete records
-    if document is None:
-        result.formats[name] = "jsonl"
-        yield from _read_jsonl(name, data, result, cap, cut)
-        return
-    fmt, records, parser = _detect_document(name, document)
+        line = source.payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return SkippedRecord(name, where, f"undecodable bytes (not UTF-8 at byte {exc.start})")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return SkippedRecord(name, where, f"bad JSON: {exc.msg} at column {exc.colno}")
+    return _parse_record(name, from_jsonl, record, where, cap)
+
+
+def _file_sources(path: Path, result: ReadResult) -> Iterator[RecordSource]:
+    name = str(path)
+    with FileStream(path) as stream:
+        lines = stream.lines()
+        head: list[Line] = []
+        first = _next_record_line(lines, head)
+        if first is None and stream.cut is not None:
+            raise InputFormatError(f"{name}: not a valid gzip file ({stream.cut})")
+        data = None
+        if first is not None and first.lstrip()[:1] in (b"{", b"["):
+            if _parse_whole_json(first) is None:  # a document over many lines, or a broken line
+                head.extend(lines)
+                data = b"\n".join(line for line, _ in head)
+            elif _next_record_line(lines, head) is None:  # a file of one line
+                data = first
+        if data is None:  # JSON Lines: streamed from the lines read so far on
+            result.formats[name] = "jsonl"
+            yield from _line_sources(name, _chain(head, lines), stream, result)
+            return
+        document = _parse_whole_json(data)
+        if document is None and stream.cut is not None and data.lstrip()[:1] in (b"{", b"["):
+            document = _salvage_document(data)  # a JSON document cut short: its complete records
+        if document is None:  # JSON Lines after all (its first line is broken)
+            result.formats[name] = "jsonl"
+            yield from _line_sources(name, iter(head), stream, result)
+            return
+    yield from _document_sources(name, document, stream.cut, result)
+
+
+def _document_sources(
+    name: str, document: Any, cut: str | None, result: ReadResult
+) -> Iterator[RecordSource]:
+    fmt, records, _ = _detect_document(name, document)
     result.formats[name] = fmt
     for position, record in enumerate(records, start=1):
         result.records_read += 1
-        yield _parse_record(name, parser, record, f"record {position}", cap)
+        yield RecordSource(name, f"record {position}", record, fmt)
     if cut is not None:
-        where = f"record {len(records) + 1}"
         result.truncated.append(
             SkippedRecord(
-                name, where, f"{cut}; the {len(records)} complete records before it are read"
+                name,
+                f"record {len(records) + 1}",
+                f"{cut}; the {len(records)} complete records before it are read",
             )
         )
 
 
-def gunzip(data: bytes, block: int = 1 << 14) -> tuple[bytes, str | None]:
-    """Decompress every gzip member, as far as the data allows: the bytes, and why they stop
-    short (None when the file is whole). Fed in small blocks, so corrupt data loses at most one
-    block's output."""
-    out = io.BytesIO()
-    rest = data
-    while rest[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(wbits=31)
-        start = 0
-        try:
-            while start < len(rest) and not inflater.eof:
-                out.write(inflater.decompress(rest[start : start + block]))
-                start += block
-        except zlib.error as exc:
-            return out.getvalue(), f"corrupt gzip data after {out.tell():,} bytes ({exc})"
-        if not inflater.eof:
-            return out.getvalue(), (
-                f"the gzip stream stops after {out.tell():,} bytes, "
-                "before its end marker (an incomplete copy?)"
-            )
-        rest = inflater.unused_data + rest[start:]  # the next member, if any
-    return out.getvalue(), None
+def _line_sources(
+    name: str, lines: Iterator[Line], stream: FileStream, result: ReadResult
+) -> Iterator[RecordSource]:
+    """A JSON Lines file's records; the last line of a file cut short may be cut off."""
+    number, ended = 0, True
+    for number, (line, ended) in enumerate(lines, start=1):  # noqa: B007 - used below
+        if not line.strip():
+            continue
+        result.records_read += 1
+        cut_off = not ended and stream.cut is not None
+        yield RecordSource(name, f"line {number}", line, "cut-line" if cut_off else "line")
+    if stream.cut is not None:
+        complete = number - (0 if ended else 1)
+        result.truncated.append(
+            SkippedRecord(name, f"line {number}", f"{stream.cut}; lines 1-{complete} are read")
+        )
+
+
+def _next_record_line(lines: Iterator[Line], head: list[Line]) -> bytes | None:
+    """The next line that is not blank (None at the end), every line read kept in `head`."""
+    for line, ended in lines:
+        head.append((line, ended))
+        if line.strip():
+            return line
+    return None
+
+
+def _chain(head: list[Line], rest: Iterator[Line]) -> Iterator[Line]:
+    yield from head
+    yield from rest
 
 
 def _salvage_document(data: bytes) -> Any | None:
@@ -178,41 +253,6 @@ def _detect_document(name: str, document: Any) -> tuple[str, list[Any], RecordPa
         f"{name}: unrecognised format; expected JSON Lines of postings, or a Greenhouse, "
         "Lever or Ashby API response"
     )
-
-
-def _read_jsonl(
-    name: str, data: bytes, result: ReadResult, cap: int, cut: str | None
-) -> Iterator[RawPosting | SkippedRecord]:
-    lines = data.splitlines()
-    last = len(lines)
-    for number, raw_line in enumerate(lines, start=1):
-        if not raw_line.strip():
-            continue
-        result.records_read += 1
-        where = f"line {number}"
-        if cut is not None and number == last and not data.endswith(b"\n"):
-            record = _whole_json(raw_line)
-            if record is None:
-                yield SkippedRecord(name, where, "cut off: the file ends inside this record")
-            else:
-                yield _parse_record(name, from_jsonl, record, where, cap)
-            continue
-        try:
-            line = raw_line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield SkippedRecord(name, where, f"undecodable bytes (not UTF-8 at byte {exc.start})")
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SkippedRecord(name, where, f"bad JSON: {exc.msg} at column {exc.colno}")
-            continue
-        yield _parse_record(name, from_jsonl, record, where, cap)
-    if cut is not None:
-        complete = last - (0 if data.endswith(b"\n") else 1)
-        result.truncated.append(
-            SkippedRecord(name, f"line {last}", f"{cut}; lines 1-{complete} are read")
-        )
 
 
 def _whole_json(line: bytes) -> Any | None:

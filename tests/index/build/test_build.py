@@ -137,14 +137,16 @@ def test_rebuild_rechunks_only_changed_postings(tmp_path, monkeypatch):
 
     from tests.factories import synthetic_postings
 
+    from index.build import assemble
+
     calls = []
-    real_chunk = build_module.chunk_posting
+    real_chunk = assemble.chunk_posting
 
     def counting_chunk(posting, *args):
         calls.append(posting.id)
         return real_chunk(posting, *args)
 
-    monkeypatch.setattr(build_module, "chunk_posting", counting_chunk)
+    monkeypatch.setattr(assemble, "chunk_posting", counting_chunk)
     postings = synthetic_postings(20)
     first = build_index(postings, FakeEmbedder(), tmp_path)
     assert len(calls) == 20

@@ -1,0 +1,292 @@
+"""Read and understand every record on every core, streamed, in the files' order.
+
+The main process streams records from the files (index.ingest.readers) to worker processes a
+batch at a time, a few batches ahead; each worker parses its records, takes the ones the
+understood cache already holds from it and understands the rest. Results come back in input
+order, so the build's order never depends on the worker count. The postings themselves are not
+kept: each new one goes into the understood cache (whose only writer is the main process) and
+the build reads them back in order, a batch at a time (`CachedPostings`). What the build needs of
+all of them is kept as it comes: ids (a later record wins over an earlier one with its id),
+section counts and the company lines that make up boilerplate.
+
+A small input is understood in this process: starting workers costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from itertools import chain, islice
+from pathlib import Path
+from typing import TypeVar, overload
+
+from index.build.caches import DerivedCache, Understood, derived_key, understood_namespace
+from index.build.progress import stage_bar
+from index.errors import BuildError
+from index.ingest.boilerplate import BoilerplateTally, CompanyLines, PostingLines, posting_lines
+from index.ingest.readers import (
+    ReadResult,
+    RecordSource,
+    SkippedRecord,
+    iter_sources,
+    parse_source,
+)
+from index.ingest.understand import understand_posting
+from index.models import Posting
+
+BATCH = 64  # records a worker takes at a time
+AHEAD = 4  # batches queued per worker: enough to keep them busy, few enough to bound memory
+PARALLEL_MIN_RECORDS = 2000  # fewer records are understood in this process
+WRITE_EVERY = 500  # new postings written to the cache at a time
+# Forked workers start at once and need no `if __name__ == "__main__"` guard in whatever script
+# calls rebuild(); they touch nothing of the parent's but this module's own functions.
+START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One record's outcome in a worker: understood (`blob` is None when the cache had it),
+    failed to understand (`failed` says why), or skipped when read (`skipped`)."""
+
+    id: str = ""
+    key: bytes = b""
+    blob: bytes | None = None
+    sections: int = 0
+    lines: PostingLines | None = None
+    failed: str | None = None
+    skipped: SkippedRecord | None = None
+    cached: bool = False  # taken from the cache, not understood now
+
+
+@dataclass
+class UnderstoodFiles:
+    """Everything read and understood, the postings themselves left in the cache."""
+
+    read: ReadResult
+    understood: Understood  # its `postings` is a CachedPostings
+    boilerplate: CompanyLines
+    sections: int
+    workers: int  # processes that understood (1: this one)
+
+
+def understand_files(
+    paths: Sequence[Path],
+    cache: Path,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_MIN_RECORDS,
+    max_record_bytes: int = 0,
+    progress: bool = False,
+) -> UnderstoodFiles:
+    """Read and understand every record of `paths`, `workers` processes at a time (default:
+    one per core; in this process while there are under `parallel_from` records), the new
+    ones stored in the understood cache at `cache`. A record whose body is over
+    `max_record_bytes` (0: no cap) is skipped; `progress` shows a bar of the records done."""
+    workers = workers or os.cpu_count() or 1
+    namespace = understood_namespace()
+    DerivedCache[object, object](cache, namespace).close()  # the table exists before workers read
+    read = ReadResult()
+    batches = _batched(iter_sources(paths, read), BATCH)
+    head = list(islice(batches, parallel_from // BATCH + 1))
+    parallel = workers > 1 and sum(map(len, head)) >= parallel_from
+    everything = chain(head, batches)
+    collector = _Collector(cache)
+    settings = (cache, namespace, max_record_bytes)
+    with stage_bar(progress, "understand", None, "posting") as advance:
+        if not parallel:
+            _init_worker(*settings)
+            try:
+                for batch in everything:
+                    collector.add(understand_batch(batch))
+                    advance(len(batch))
+            finally:
+                _close_worker()
+        else:
+            context = multiprocessing.get_context(START_METHOD)
+            with ProcessPoolExecutor(
+                workers, context, initializer=_init_worker, initargs=settings
+            ) as pool:
+                for done in _ordered_map(pool, understand_batch, everything, workers * AHEAD):
+                    collector.add(done)
+                    advance(len(done))
+    return collector.finish(read, workers if parallel else 1)
+
+
+class _Collector:
+    """The main process's side: cache writes, the last-wins rule, boilerplate and counts."""
+
+    def __init__(self, cache: Path) -> None:
+        self._cache = cache
+        self._db: sqlite3.Connection | None = None  # opened at the first write: after the fork
+        self._pending: list[tuple[bytes, bytes]] = []
+        self._outcomes: dict[int, _Parsed] = {}  # by position: the latest record of each id
+        self._position_of: dict[str, int] = {}
+        self._tally = BoilerplateTally()
+        self.skipped: list[SkippedRecord] = []
+        self.duplicates: list[str] = []
+        self._position = 0
+
+    def add(self, parsed: list[_Parsed]) -> None:
+        for item in parsed:
+            self._position += 1
+            if item.skipped is not None:
+                self.skipped.append(item.skipped)
+                continue
+            if item.id in self._position_of:
+                self.duplicates.append(item.id)
+                del self._outcomes[self._position_of[item.id]]
+            self._position_of[item.id] = self._position
+            self._outcomes[self._position] = replace(item, blob=None)
+            if item.blob is not None:
+                self._pending.append((item.key, item.blob))
+        if len(self._pending) >= WRITE_EVERY:
+            self._write()
+
+    def _write(self) -> None:
+        if not self._pending:
+            return
+        if self._db is None:
+            self._db = sqlite3.connect(self._cache, timeout=30)
+        self._db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)", self._pending)
+        self._db.commit()
+        self._pending.clear()
+
+    def finish(self, read: ReadResult, workers: int) -> UnderstoodFiles:
+        self._write()
+        if self._db is not None:
+            self._db.close()
+        understood = Understood()
+        keys: list[bytes] = []
+        sections = 0
+        for position in sorted(self._outcomes):
+            outcome = self._outcomes[position]
+            if outcome.failed is not None:
+                understood.skipped.append((outcome.id, outcome.failed))
+                continue
+            keys.append(outcome.key)
+            sections += outcome.sections
+            understood.cached += outcome.cached
+            if outcome.lines is not None:
+                self._tally.add(outcome.lines)
+        read.skipped.extend(self.skipped)
+        read.duplicates.extend(self.duplicates)
+        understood.postings = CachedPostings(self._cache, keys)
+        return UnderstoodFiles(read, understood, self._tally.lines(), sections, workers)
+
+
+class CachedPostings(Sequence[Posting]):
+    """Understood postings read back from the cache in order, a batch at a time."""
+
+    def __init__(self, cache: Path, keys: list[bytes], batch: int = 500) -> None:
+        self._cache, self._keys, self._batch = cache, keys, batch
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Posting: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Posting]: ...
+    def __getitem__(self, index: int | slice) -> Posting | list[Posting]:
+        if isinstance(index, slice):
+            return list(self._read(self._keys[index]))
+        return next(iter(self._read([self._keys[index]])))
+
+    def __iter__(self) -> Iterator[Posting]:
+        return self._read(self._keys)
+
+    def _read(self, keys: list[bytes]) -> Iterator[Posting]:
+        db = sqlite3.connect(f"file:{self._cache}?mode=ro", uri=True, timeout=30)
+        try:
+            for start in range(0, len(keys), self._batch):
+                batch = keys[start : start + self._batch]
+                marks = ",".join("?" * len(batch))
+                found = dict(
+                    db.execute(f"SELECT key, value FROM derived WHERE key IN ({marks})", batch)
+                )
+                for key in batch:
+                    if key not in found:
+                        raise BuildError(f"{self._cache} lost an understood posting mid-build")
+                    yield pickle.loads(found[key])  # our own file, written above
+        finally:
+            db.close()
+
+
+# --- the workers' side (module-level, so a worker process can import and run it) ---
+
+_worker: dict[str, object] = {}
+
+
+def _init_worker(cache: Path, namespace: str, max_record_bytes: int) -> None:
+    _worker["db"] = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=30)
+    _worker["namespace"] = namespace
+    _worker["cap"] = max_record_bytes
+
+
+def _close_worker() -> None:
+    db = _worker.pop("db", None)
+    if isinstance(db, sqlite3.Connection):
+        db.close()
+
+
+def understand_batch(sources: list[RecordSource]) -> list[_Parsed]:
+    """Parse each record, take its understood posting from the cache or understand it."""
+    db, namespace = _worker["db"], str(_worker["namespace"])
+    assert isinstance(db, sqlite3.Connection)
+    cap = _worker["cap"]
+    assert isinstance(cap, int)
+    parsed = [parse_source(source, cap) for source in sources]
+    keys = {id(p): derived_key(namespace, p) for p in parsed if not isinstance(p, SkippedRecord)}
+    found: dict[bytes, bytes] = {}
+    if keys:
+        marks = ",".join("?" * len(keys))
+        rows = db.execute(
+            f"SELECT key, value FROM derived WHERE key IN ({marks})", list(keys.values())
+        )
+        found = dict(rows.fetchall())
+    out = []
+    for raw in parsed:
+        if isinstance(raw, SkippedRecord):
+            out.append(_Parsed(skipped=raw))
+            continue
+        key = keys[id(raw)]
+        blob = found.get(key)
+        try:
+            posting = pickle.loads(blob) if blob is not None else understand_posting(raw)
+        except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
+            out.append(_Parsed(raw.id, key, failed=f"{type(exc).__name__}: {exc}"))
+            continue
+        fresh = None if blob is not None else pickle.dumps(posting, pickle.HIGHEST_PROTOCOL)
+        lines = posting_lines(posting)
+        out.append(
+            _Parsed(raw.id, key, fresh, len(posting.sections), lines, cached=blob is not None)
+        )
+    return out
+
+
+def _ordered_map(
+    pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[R]:
+    """`fn` over `items` in the pool, results in input order, at most `ahead` submitted and
+    not yet taken (ProcessPoolExecutor.map would submit the whole input at once)."""
+    queued: deque[Future[R]] = deque()
+    for item in items:
+        queued.append(pool.submit(fn, item))
+        if len(queued) >= ahead:
+            yield queued.popleft().result()
+    while queued:
+        yield queued.popleft().result()
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
