@@ -54,6 +54,7 @@ class SynthReport:
     written: int
     sources: int
     skipped_sources: int  # source lines that were not a posting with a title and a body
+    bytes: int = 0  # of JSON Lines written, before any compression
 
 
 def load_sources(path: Path) -> tuple[Sources, int]:
@@ -123,12 +124,14 @@ def synthesize(count: int, source: Path, out: Path, seed: int = 0) -> SynthRepor
     sources, skipped = load_sources(source)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
+    size = 0
     with open(partial, "wb") as raw:
         with _open_out(raw, gz=out.name.endswith(".gz")) as text:
             for line in synth_lines(sources, count, seed):
+                size += len(line.encode("utf-8"))
                 text.write(line)
     os.replace(partial, out)
-    return SynthReport(out, count, len(sources), skipped)
+    return SynthReport(out, count, len(sources), skipped, size)
 
 
 def _open_text(path: Path) -> IO[str]:

@@ -44,6 +44,7 @@ K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
 COLUMN_WEIGHTS = (2.0, 1.0, 1.0)  # title, job, context (search passes its RankingConfig's)
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
+DENSE_SHARE = 16  # matches summed through an array of every row once they are 1/16 of the rows
 
 KEYWORD_TABLE = "posting_text"
 # Contentless: the text lives once, in the catalog's bodies; FTS5 keeps only its index.
@@ -133,19 +134,16 @@ def keyword_search(
     weights: tuple[float, float, float] = COLUMN_WEIGHTS,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """Best postings by BM25 (higher is better, ties by pid), among `allowed` pids when given:
-    exact, since the filter applies before the limit. Every row is scored in numpy, then the
-    best `limit` kept by a partial sort (ties at the cut and in the order by pid)."""
+    exact, since the filter applies before the limit. Every matching row is scored in numpy,
+    then the best `limit` kept by a partial sort (ties at the cut and in the order by pid)."""
     if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    scores, matched = term_index.scores(
+    pids, found = term_index.scores(
         db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
     )
     if allowed is not None:
-        keep = np.zeros_like(matched)
-        keep[allowed] = True
-        matched &= keep
-    pids = np.flatnonzero(matched).astype(np.int64)
-    found = scores[pids]
+        inside = np.isin(pids, allowed)
+        pids, found = pids[inside], found[inside]
     if len(pids) > limit:
         cut = np.partition(-found, limit - 1)[limit - 1]
         inside = -found <= cut
@@ -224,23 +222,19 @@ class TermIndex:
         phrases: Sequence[str],
         weights: tuple[float, float, float],
         phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-        """Every row's BM25 for the phrases ORed, and which rows matched at all. A phrase of
-        several tokens is scored by `phrase_scores` (FTS5 itself: it knows their positions)."""
-        total = np.zeros(self.rows, dtype=np.float64)
-        matched = np.zeros(self.rows, dtype=bool)
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """The rows matching any of the phrases (ascending) and their BM25 for the phrases
+        ORed. A phrase of several tokens is scored by `phrase_scores` (FTS5 itself: it knows
+        their positions)."""
+        found: list[tuple[IntArray, npt.NDArray[np.float64]]] = []
         weight = np.array(weights, dtype=np.float64)
         for phrase in phrases:
             tokens = tokens_of(phrase)
             if len(tokens) == 1:
-                pids, part = self._token_scores(db, tokens[0], weight)
+                found.append(self._token_scores(db, tokens[0], weight))
             elif tokens:
-                pids, part = phrase_scores(phrase)
-            else:
-                continue
-            total[pids] += part
-            matched[pids] = True
-        return total, matched
+                found.append(phrase_scores(phrase))
+        return sum_by_row(found, self.rows)
 
     def coverage(
         self, db: sqlite3.Connection, terms: Sequence[str], pids: IntArray
@@ -287,6 +281,30 @@ class TermIndex:
         length = self.row_tokens[pids]
         part = token_idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
         return pids, part
+
+
+def sum_by_row(
+    parts: Sequence[tuple[IntArray, npt.NDArray[np.float64]]], rows: int
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """The distinct rows of `parts` (ascending) with their scores summed in the order of
+    `parts` (so the sums are the same to the last bit either way). Few matches are merged by
+    a sort of the matches alone; many are scattered into an array of every row, which is
+    faster than sorting them once they are a sizeable share of the rows."""
+    every = np.concatenate([pids for pids, _ in parts]) if parts else np.zeros(0, np.int64)
+    if len(every) * DENSE_SHARE >= rows:
+        total = np.zeros(rows, dtype=np.float64)
+        matched = np.zeros(rows, dtype=bool)
+        for pids, part in parts:
+            total[pids] += part  # a phrase's rows are distinct
+            matched[pids] = True
+        found = np.flatnonzero(matched).astype(np.int64)
+        return found, total[found]
+    every = np.sort(every, kind="stable")  # runs of sorted pids, one per phrase: cheap
+    found = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
+    total = np.zeros(len(found), dtype=np.float64)
+    for pids, part in parts:
+        total[np.searchsorted(found, pids)] += part
+    return found, total
 
 
 _local = threading.local()

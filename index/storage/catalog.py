@@ -72,34 +72,35 @@ class Catalog:
         self._local = threading.local()
         db = self._connect()
         try:
-            rows = db.execute(
-                "SELECT pid, chunk_start, chunk_end, updated_at, team FROM postings ORDER BY pid"
-            ).fetchall()
-            self.team_of: list[str | None] = [r[4] for r in rows]
-            self.chunk_start: IntArray = np.array([r[1] for r in rows], dtype=np.int64)
-            self.chunk_end: IntArray = np.array([r[2] for r in rows], dtype=np.int64)
-            self.updated_ts: npt.NDArray[np.float64] = np.array(
-                [_timestamp(r[3]) for r in rows], dtype=np.float64
+            arrays = dict(db.execute("SELECT name, data FROM arrays").fetchall())
+            self.chunk_end: IntArray = np.frombuffer(arrays["chunk_end"], dtype=np.int64)
+            self.chunk_start: IntArray = np.r_[0, self.chunk_end[:-1]].astype(np.int64)
+            self.updated_ts: npt.NDArray[np.float64] = np.frombuffer(
+                arrays["updated_ts"], dtype=np.float64
             )
-            self.chunk_count = int(self.chunk_end[-1]) if rows else 0
+            self.chunk_kind: npt.NDArray[np.int8] = np.frombuffer(
+                arrays["chunk_kind"], dtype=np.int8
+            )
+            self.chunk_boilerplate: npt.NDArray[np.float32] = np.frombuffer(
+                arrays["chunk_boilerplate"], dtype=np.float32
+            )
+            self.chunk_count = int(self.chunk_end[-1]) if len(self.chunk_end) else 0
             self.chunk_pid: IntArray = np.repeat(
-                np.arange(len(rows), dtype=np.int64), self.chunk_end - self.chunk_start
+                np.arange(len(self.chunk_end), dtype=np.int64), self.chunk_end - self.chunk_start
             )
-            chunk_rows = np.array(
-                db.execute("SELECT kind, boilerplate FROM chunks ORDER BY chunk_id").fetchall(),
-                dtype=np.float64,
-            ).reshape(-1, 2)
-            self.chunk_kind: npt.NDArray[np.int8] = chunk_rows[:, 0].astype(np.int8)
-            self.chunk_boilerplate: npt.NDArray[np.float32] = chunk_rows[:, 1].astype(np.float32)
+            teams = db.execute("SELECT team FROM postings ORDER BY pid").fetchall()
+            self.team_of: list[str | None] = [team for (team,) in teams]
             self._facets: dict[FacetKey, IntArray] = {}
             self._labels: dict[FacetKey, str] = {}
-            grouped: dict[FacetKey, list[int]] = {}
-            for field, value, label, pid in db.execute(
-                "SELECT field, value, label, pid FROM facets ORDER BY pid"
+            # One row per facet value, its postings in pid order (the index keeps rows of one
+            # value in insertion order, which is pid order): no Python per posting.
+            # A value's label is the last posting's (SQLite takes the bare column from max's row).
+            for field, value, label, _, pids in db.execute(
+                "SELECT field, value, label, max(pid), group_concat(pid) FROM facets"
+                " INDEXED BY facets_by_value GROUP BY field, value"
             ):
-                grouped.setdefault((field, value), []).append(pid)
+                self._facets[(field, value)] = np.fromstring(pids, dtype=np.int64, sep=",")
                 self._labels[(field, value)] = label
-            self._facets = {key: np.array(pids, dtype=np.int64) for key, pids in grouped.items()}
             self._terms = TermIndex.load(db)
         finally:
             db.close()
@@ -193,19 +194,20 @@ class Catalog:
         db = self._db()
         marks = ",".join("?" * len(chunk_ids))
         rows = db.execute(
-            "SELECT chunk_id, pid, section_index, kind, start_char, end_char, heading, passage"
+            "SELECT chunk_id, pid, section_index, start_char, end_char, heading, passage"
             f" FROM chunks WHERE chunk_id IN ({marks})",
             [int(c) for c in chunk_ids],
         ).fetchall()
         texts = _posting_texts(db, sorted({r[1] for r in rows}))
         out = {}
-        for chunk_id, pid, index, kind, start, end, heading, passage in rows:
+        for chunk_id, pid, index, start, end, heading, passage in rows:
             body, spans = texts[pid]
             if heading is None:
                 heading = spans[index].heading(body)
             if passage is None:
                 passage = body[start:end]
-            out[chunk_id] = ChunkRecord(chunk_id, pid, index, heading, KINDS[kind], passage)
+            kind = KINDS[int(self.chunk_kind[chunk_id])]
+            out[chunk_id] = ChunkRecord(chunk_id, pid, index, heading, kind, passage)
         return out
 
     def same_job(self, pid: int) -> IntArray:
@@ -273,7 +275,7 @@ def _posting_texts(
     return texts
 
 
-def _timestamp(value: str | None) -> float:
+def timestamp(value: str | None) -> float:
     """Seconds since the epoch, or -inf for a missing or unparseable date (sorts last)."""
     if not value:
         return float("-inf")

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from index.ingest.boilerplate import CompanyLines, boilerplate_share, company_key
 from index.ingest.locations import country_name
 from index.models import LEVEL_LABELS, Chunk, Posting, Workplace, section_kind_code
 from index.storage.bm25 import KEYWORD_SCHEMA, KEYWORD_TABLE, keyword_row
+from index.storage.catalog import timestamp
 from index.storage.passages import compress, lay_out, locate_passages
 from index.storage.term_postings import write_term_index
 from index.storage.vocabulary import posting_words, write_vocabulary
@@ -63,8 +66,6 @@ CREATE TABLE chunks (
     chunk_id INTEGER PRIMARY KEY,
     pid INTEGER NOT NULL REFERENCES postings(pid),
     section_index INTEGER NOT NULL,
-    kind INTEGER NOT NULL,
-    boilerplate REAL NOT NULL,
     start_char INTEGER,
     end_char INTEGER,
     heading TEXT,
@@ -77,12 +78,13 @@ CREATE TABLE facets (
     pid INTEGER NOT NULL REFERENCES postings(pid)
 );
 CREATE INDEX facets_by_value ON facets(field, value);
+CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 INSERTS = {
     "postings": f"INSERT INTO postings VALUES ({','.join('?' * 18)})",
     "bodies": "INSERT INTO bodies VALUES (?,?)",
     "sections": "INSERT INTO sections VALUES (?,?,?,?,?,?)",
-    "chunks": "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+    "chunks": "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
     KEYWORD_TABLE: f"INSERT INTO {KEYWORD_TABLE}(rowid, title, job, context) VALUES (?,?,?,?)",
     "facets": "INSERT INTO facets VALUES (?,?,?,?)",
 }
@@ -142,6 +144,14 @@ class CatalogWriter:
         self._db.executescript(SCHEMA + KEYWORD_SCHEMA)
         self._rows: dict[str, list[tuple[object, ...]]] = {table: [] for table in INSERTS}
         self._words: Counter[str] = Counter()
+        # What a loaded catalog keeps in memory, one value per chunk or posting: stored as
+        # arrays, so opening even a large catalog reads a few blobs, not a row per chunk.
+        self._arrays: dict[str, array[Any]] = {
+            "chunk_kind": array("b"),
+            "chunk_boilerplate": array("f"),
+            "chunk_end": array("q"),
+            "updated_ts": array("d"),
+        }
         self.postings = 0
         self.chunks = 0
 
@@ -157,7 +167,13 @@ class CatalogWriter:
             (pid, i, s.kind.value, span.start, span.heading_chars, span.end)
             for i, (s, span) in enumerate(zip(posting.sections, spans, strict=True))
         )
-        rows["chunks"].extend(chunk_rows(posting, chunks, body, self.chunks, pid, company_lines))
+        rows["chunks"].extend(chunk_rows(posting, chunks, body, self.chunks, pid))
+        self._arrays["chunk_kind"].extend(section_kind_code(c.kind) for c in chunks)
+        self._arrays["chunk_boilerplate"].extend(
+            boilerplate_share(c.passage, company_lines) for c in chunks
+        )
+        self._arrays["chunk_end"].append(self.chunks + len(chunks))
+        self._arrays["updated_ts"].append(timestamp(posting.updated_at))
         keyword = keyword_row(posting, company_lines)
         rows[KEYWORD_TABLE].append((pid, *keyword))
         self._words.update(posting_words(keyword))
@@ -176,6 +192,10 @@ class CatalogWriter:
         try:
             if complete:
                 self._flush()
+                self._db.executemany(
+                    "INSERT INTO arrays VALUES (?, ?)",
+                    [(name, values.tobytes()) for name, values in self._arrays.items()],
+                )
                 write_term_index(self._db, KEYWORD_TABLE, self.postings)
                 write_vocabulary(self._db, self._words)
                 self._db.commit()
@@ -214,12 +234,7 @@ def posting_row(pid: int, posting: Posting, first_chunk: int, chunks: int) -> tu
 
 
 def chunk_rows(
-    posting: Posting,
-    chunks: Sequence[Chunk],
-    body: str,
-    first_chunk: int,
-    pid: int,
-    company_lines: set[str],
+    posting: Posting, chunks: Sequence[Chunk], body: str, first_chunk: int, pid: int
 ) -> list[tuple[object, ...]]:
     """A posting's chunk rows: a span of its body for the passage where the body holds it word
     for word, else the passage itself; a heading only where it is not its section's."""
@@ -233,8 +248,6 @@ def chunk_rows(
                 first_chunk + i,
                 pid,
                 chunk.section_index,
-                section_kind_code(chunk.kind),
-                boilerplate_share(chunk.passage, company_lines),
                 *(span if span is not None else (None, None)),
                 None if own else chunk.heading,
                 chunk.passage if span is None else None,

@@ -15,6 +15,8 @@ in the JSON). Rebuilds and model runs happen in child processes, so each has its
 - incremental: 1% of the 4,000 postings changed, rebuilt with the cache: seconds, cache hits.
 - query / http / memory: the dev queries against an index, in process and over HTTP.
 - scale: the vector search alone on synthetic collections of up to millions of chunks.
+- scale-e2e: the whole pipeline at --postings N (synth, warm, build, serve, query;
+  scripts/bench/scale_e2e.py).
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from scripts.bench.rebuild import (
     run_child_command,
 )
 
-SECTIONS = ("rebuild", "encode", "incremental", "query", "http", "memory", "scale")
+SECTIONS = ("rebuild", "encode", "incremental", "query", "http", "memory", "scale", "scale-e2e")
+DEFAULT_SECTIONS = SECTIONS[:-1]  # scale-e2e only when asked for: it is long
 REBUILD_SECTIONS = ("rebuild", "encode", "incremental")
 SERVING_SECTIONS = ("query", "http", "memory")
 CORPORA = ("eval", "slice")
@@ -54,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jobsearch bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument("--sections", default=",".join(DEFAULT_SECTIONS))
     parser.add_argument(
         "--backend",
         action="append",
@@ -74,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", type=Path, help="index for query/http/memory (default: the eval rebuild)"
     )
     parser.add_argument("--scale-sizes", default="100000,1000000,8000000")
+    parser.add_argument("--postings", type=int, default=100_000, help="scale-e2e: postings")
+    parser.add_argument(
+        "--synth-from",
+        type=Path,
+        help=f"scale-e2e: the real postings to recombine (default: the corpus's {FULL_CORPUS})",
+    )
+    parser.add_argument(
+        "--warm-cache",
+        type=Path,
+        help="scale-e2e: an embedding-cache.sqlite to start from (else the warm step embeds)",
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="per HTTP throughput run")
     parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
     parser.add_argument(
@@ -94,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="qid<TAB>query file for query/http/memory (default: ../shared/eval/queries.tsv\n"
         "beside the checkout)",
     )
-    parser.add_argument("--child", choices=["rebuild", "encode"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["rebuild", "encode", "scale-build"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--child-args", default="{}", help=argparse.SUPPRESS)
     return parser
 
@@ -131,8 +147,15 @@ def resolve_paths(
         missing = sorted(name for name in needed if not (corpus / name).is_file())
         if missing:
             parser.error(f"--corpus-dir {corpus} has no {', '.join(missing)}")
+    if "scale-e2e" in sections:
+        source = args.synth_from or (corpus / FULL_CORPUS if corpus else None)
+        if source is None or not source.is_file():
+            parser.error(f"scale-e2e: no real postings at {source}: pass --synth-from FILE")
+        if args.warm_cache is not None and not args.warm_cache.is_file():
+            parser.error(f"--warm-cache {args.warm_cache}: no such file")
     queries = args.queries or default_queries()
-    if any(s in sections for s in SERVING_SECTIONS) and (queries is None or not queries.is_file()):
+    serving = [*SERVING_SECTIONS, "scale-e2e"]
+    if any(s in sections for s in serving) and (queries is None or not queries.is_file()):
         parser.error(
             f"--queries {queries}: no such file"
             if queries
@@ -172,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     """`jobsearch bench ARGS`: check the paths, run the sections, print and save the table."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.child == "scale-build":
+        from scripts.bench.scale_e2e import child_build
+
+        print(json.dumps(child_build(json.loads(args.child_args))))
+        return 0
     if args.child:
         print(json.dumps(run_child_command(args.child, json.loads(args.child_args))))
         return 0
@@ -192,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results.save()
     print(render_table(results.results))
+    if "scale-e2e" in results.sections:
+        from scripts.bench.scale_e2e import render_scale_e2e
+
+        print("\n" + render_scale_e2e(results.sections["scale-e2e"]))
     print(f"\nwritten: {args.out}")
     return 0
 
@@ -217,6 +249,21 @@ def run_sections(
         assert paths.queries is not None  # resolve_paths checked it
         index = args.index or rebuild_root(paths.work, EVAL_NAME, backends[0])
         out.update(bench_serving(index, serving, args.repeat, args.seconds, paths.queries))
+        save()
+    if "scale-e2e" in sections:
+        from scripts.bench.scale_e2e import bench_scale_e2e
+        from scripts.bench.serving import load_queries
+
+        source = args.synth_from or paths.full_corpus
+        assert paths.queries is not None
+        out["scale-e2e"] = bench_scale_e2e(
+            paths.work,
+            source.resolve(),
+            args.postings,
+            load_queries(paths.queries),
+            args.repeat,
+            args.warm_cache.resolve() if args.warm_cache else None,
+        )
         save()
     if "scale" in sections:
         from scripts.bench.scale import bench_scale

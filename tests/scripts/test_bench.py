@@ -102,3 +102,40 @@ def test_aggregate_and_table_quote_medians():
     assert "ok" not in summary and summary["raw"] == runs
     table = render_table({"sections": {"rebuild": {"slice/x": summary}}})
     assert "| rebuild | slice/x | chunks_per_s | 20.0 | 10.0-30.0 | 3 |" in table
+
+
+def test_bench_scale_e2e_without_real_postings_names_the_option(capsys, tmp_path):
+    err = bench_error(
+        capsys, "--sections", "scale-e2e", "--synth-from", str(tmp_path / "none.jsonl")
+    )
+    assert "scale-e2e: no real postings at" in err and "--synth-from" in err
+
+
+@pytest.mark.slow
+def test_bench_scale_e2e_synthesizes_builds_serves_and_queries(tmp_path):
+    """The whole section on 150 postings recombined from 5 (the real model embeds those 5
+    once, in the warm step; the build then embeds nothing)."""
+    import json
+
+    source = tmp_path / "five.jsonl"
+    source.write_text("".join(SAMPLE_POSTINGS.read_text().splitlines(keepends=True)[:5]))
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("q1\tbackend engineer\nq2\trust storage\n")
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.cli", "bench", "--sections", "scale-e2e"]
+        + ["--postings", "150", "--synth-from", str(source), "--queries", str(queries)]
+        + ["--work-dir", str(tmp_path / "work"), "--repeat", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(out.read_text())["sections"]["scale-e2e"]
+    assert result["build"]["postings"] == result["build"]["records_read"] == 150
+    assert result["build"]["embedded"] == 0 and result["warm"]["postings"] == 5
+    assert set(result["query"]) >= {"short queries", "similar postings", "facets endpoint"}
+    assert "| scale-e2e, 150 postings | figure | value |" in done.stdout
+    assert "| HTTP empty query, newest first | p50 / p95 / p99 ms |" in done.stdout

@@ -135,9 +135,8 @@ def _first_chunk_text(posting):
 def test_rebuild_rechunks_only_changed_postings(tmp_path, monkeypatch):
     import dataclasses
 
-    from tests.factories import synthetic_postings
-
     from index.build import assemble
+    from tests.factories import synthetic_postings
 
     calls = []
     real_chunk = assemble.chunk_posting

@@ -168,3 +168,40 @@ def test_numpy_bm25_ranks_by_a_word_in_most_postings(db, catalog):
     _, scores = keyword_search(db, term_index, [token], 1000)
     assert len(scores) == postings
     assert scores.min() > 0.01 and scores.max() > scores.min()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_keyword_search_by_sorting_matches_equals_by_an_array_of_every_row(db, query, monkeypatch):
+    import index.storage.bm25 as bm25
+
+    terms = query_terms(query) + query_phrases(query)
+    term_index = TermIndex.load(db)
+    scattered = keyword_search(db, term_index, terms, 1000)
+    monkeypatch.setattr(bm25, "DENSE_SHARE", 0)  # never an array of every row
+    merged = keyword_search(db, term_index, terms, 1000)
+    assert scattered[0].tolist() == merged[0].tolist()
+    assert scattered[1].tobytes() == merged[1].tobytes()  # the same sums, to the last bit
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 199), st.floats(0.001, 50.0)), max_size=40),
+        max_size=12,
+    )
+)
+def test_sum_by_row_sorted_or_scattered_sums_alike(phrases):
+    import index.storage.bm25 as bm25
+
+    parts = []
+    for rows in phrases:
+        distinct = dict(rows)  # a phrase's rows are distinct and ascending
+        pids = np.array(sorted(distinct), dtype=np.int64)
+        parts.append((pids, np.array([distinct[p] for p in pids], dtype=np.float64)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bm25, "DENSE_SHARE", 0)
+        pids_a, sums_a = bm25.sum_by_row(parts, 200)  # sorted
+        patch.setattr(bm25, "DENSE_SHARE", 10**9)
+        pids_b, sums_b = bm25.sum_by_row(parts, 200)  # scattered through an array of every row
+    assert pids_a.tolist() == pids_b.tolist() == sorted({p for r in phrases for p, _ in r})
+    assert sums_a.tobytes() == sums_b.tobytes()
