@@ -159,7 +159,7 @@ def resolve_paths(
         parser.error(
             f"--queries {queries}: no such file"
             if queries
-            else "no dev queries for query/http/memory: pass --queries FILE (qid<TAB>query)"
+            else "no dev queries for query/http/memory/scale-e2e: pass --queries FILE (qid<TAB>query)"
         )
     return BenchPaths(
         corpus.resolve() if corpus else None,

@@ -199,3 +199,20 @@ def test_read_empty_job_board_is_zero_records_not_an_error(tmp_path):
     path.write_text('{"jobs": [], "meta": {"total": 0}}')
     result = read_postings([path])
     assert result.postings == [] and result.skipped == [] and result.records_read == 0
+
+
+def test_read_jsonl_with_a_broken_first_line_reads_the_rest(tmp_path):
+    lines: list[str | bytes] = ["", '{"id": "cut", "title": ', json.dumps(GOOD)]
+    result = read_postings([write_lines(tmp_path / "p.jsonl", lines)])
+    assert [p.id for p in result.postings] == ["a1"]
+    assert [(s.where, s.reason[:8]) for s in result.skipped] == [("line 2", "bad JSON")]
+    assert result.formats == {str(tmp_path / "p.jsonl"): "jsonl"}
+
+
+def test_read_document_spread_over_lines_is_one_document(tmp_path):
+    path = tmp_path / "lever.json"
+    lever = {"id": "l1", "text": "Go Engineer", "categories": {}, "descriptionPlain": "Write Go."}
+    path.write_text(json.dumps([lever], indent=2))
+    result = read_postings([path])
+    assert [p.id for p in result.postings] == ["lever:l1"]
+    assert result.formats == {str(path): "lever"}
