@@ -10,16 +10,17 @@ from sections that are not adjacent, or a word cut in pieces) is stored as it is
 
 from __future__ import annotations
 
-import zlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import zstandard
 
 from index.models import Section
 
 SECTION_GAP = "\n\n"
-COMPRESSION_LEVEL = 6
+COMPRESSION_LEVEL = 3
 # Which code points str.split() splits at (none lies above U+3000).
 _SPACE = np.array([chr(code).isspace() for code in range(0x3001)], dtype=bool)
 
@@ -85,8 +86,21 @@ def locate_passages(body: str, passages: Sequence[str]) -> list[Span | None]:
 
 
 def compress(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), COMPRESSION_LEVEL)
+    """A body as stored: Zstandard, which reads back about twice as fast as zlib at the same
+    size (a page of results decompresses one body per hit)."""
+    return _CODECS.compressor.compress(text.encode("utf-8"))
 
 
 def decompress(blob: bytes) -> str:
-    return zlib.decompress(blob).decode("utf-8")
+    return _CODECS.decompressor.decompress(blob).decode("utf-8")
+
+
+class _Codec(threading.local):
+    """One compressor and decompressor per thread (a Zstandard context serves one at a time)."""
+
+    def __init__(self) -> None:
+        self.compressor = zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
+        self.decompressor = zstandard.ZstdDecompressor()
+
+
+_CODECS = _Codec()
