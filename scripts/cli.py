@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scripts.bench.main import main as bench_main
 
         return bench_main(argv[1:])
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except JobSearchError as exc:  # a bad or removed setting: say which, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     parser = _parser(settings)
     args = parser.parse_args(argv)
     try:

@@ -4,8 +4,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
+import pytest
+
+from index.errors import ConfigError
 from index.settings import Settings, get_settings
+from tests.paths import REPO
 
 
 def test_only_the_test_index_dir_is_in_the_environment(tmp_path):
@@ -24,3 +30,26 @@ def test_a_dotenv_file_is_not_read(tmp_path, monkeypatch):
 def test_a_variable_the_test_sets_is_read(monkeypatch):
     monkeypatch.setenv("JOBSEARCH_PORT", "9000")
     assert Settings().port == 9000
+
+
+def test_a_removed_setting_is_an_error_naming_its_replacement(monkeypatch):
+    monkeypatch.setenv("JOBSEARCH_RATE_LIMIT_PER_MINUTE", "0")
+    with pytest.raises(
+        ConfigError, match="JOBSEARCH_RATE_LIMIT_PER_MINUTE was removed: use JOBSEARCH_RATE_LIMIT"
+    ):
+        Settings()
+
+
+@pytest.mark.subprocess
+def test_the_cli_reports_a_removed_setting_without_a_traceback(monkeypatch):
+    monkeypatch.setenv("JOBSEARCH_RATE_LIMIT_BURST", "20")
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.cli", "search", "rust"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "error: JOBSEARCH_RATE_LIMIT_BURST was removed: use JOBSEARCH_RATE_LIMIT" in done.stderr
+    assert "Traceback" not in done.stderr
