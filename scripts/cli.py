@@ -128,6 +128,19 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     _index_option(search, settings)
     search.set_defaults(run=run_search)
 
+    builds = commands.add_parser("builds", help="list the builds of an index, marking current")
+    _index_option(builds, settings)
+    builds.set_defaults(run=run_builds)
+
+    switch = commands.add_parser(
+        "switch",
+        help="point current at a build (shipped to a replica, a rollback, one a gate kept "
+        "aside) once it opens and verifies; servers take it on their next reload",
+    )
+    switch.add_argument("build_id", help="a build id, as `jobsearch builds` lists them")
+    _index_option(switch, settings)
+    switch.set_defaults(run=run_switch)
+
     evaluate = commands.add_parser(
         "evaluate", help="score ranking configurations on judged queries"
     )
@@ -489,6 +502,32 @@ def run_synth(args: argparse.Namespace, settings: Settings) -> int:
         f"wrote {report.written:,} postings to {report.path}, recombined from "
         f"{report.sources:,} real ones (seed {args.seed}"
         + (f"; {report.skipped_sources} source lines skipped)" if report.skipped_sources else ")")
+    )
+    return 0
+
+
+def run_builds(args: argparse.Namespace, settings: Settings) -> int:
+    from index.build.promote import list_builds
+
+    for entry in list_builds(args.index):
+        mark = "*" if entry.current else " "
+        m = entry.manifest
+        about = (
+            f"{m.postings:>9,} postings {m.chunks:>10,} chunks  built {m.built_at}"
+            if m
+            else "incomplete (no manifest)"
+        )
+        print(f"{mark} {entry.directory.name}  {about}")
+    return 0
+
+
+def run_switch(args: argparse.Namespace, settings: Settings) -> int:
+    from index.build.promote import promote_build
+
+    manifest = promote_build(args.index, args.build_id, settings.model, settings.backend)
+    print(
+        f"current is now {manifest.build_id} ({manifest.postings:,} postings); "
+        "running servers take it on their next reload (POST /v1/admin/reload or the watcher)"
     )
     return 0
 
