@@ -19,7 +19,7 @@ class MatchBounds:
     taken from every posting's scores before filters, so a filter only narrows the set and a
     facet count equals what clicking it returns. A posting plausibly matches when both sides
     rank it among their best `candidates` (the model and the words agree), when the model
-    ranks it among its best `match_dense_top`, or when either side scores it near its best  (the
+    ranks it among its best `match_dense_top`, or when either side scores it near its best (the
     words only among their best `candidates`: common words score many postings alike)."""
 
     dense_both: float  # the candidates-th best dense score

@@ -4,8 +4,9 @@ words the postings use, weighted by how many postings use each.
 
 A word the index has never seen is corrected to a word common enough to be one (so a rare
 typo in a posting is no dictionary entry); a word only a posting or two use is corrected only
-when a word one edit away is far more common ("sofware", a posting's own typo, is "software"). Programming languages and
-places are never touched, nor are short words, numbers and words with symbols ("c++", "k8s").
+when a word one edit away is far more common ("sofware", a posting's own typo, is "software").
+Programming languages and places are never touched, nor are short words, numbers and words
+with symbols ("c++", "k8s").
 The caller reports the corrected text, so the seeker sees what was searched and can search
 their own words instead.
 """
