@@ -22,7 +22,10 @@ MAX_WORDS = 40
 _CUES: tuple[tuple[Level, re.Pattern[str], bool], ...] = (
     (
         Level.INTERN,
-        re.compile(r"\b(?:summer\s+)?(?:internships?|interns?|co-?op|placement year)\b"),
+        re.compile(
+            r"\b(?:summer\s+)?(?:internships?|interns?|co-?op|placement year|"
+            r"apprentices?(?:hips?)?)\b"
+        ),
         False,
     ),
     (
@@ -42,7 +45,8 @@ _CUES: tuple[tuple[Level, re.Pattern[str], bool], ...] = (
     (
         Level.ENTRY,
         re.compile(
-            r"\b(?:entry[- ]level|junior|jr\.?|new[- ]grads?|new graduates?|recent (?:college )?"
+            r"\b(?:entry[- ]level|junior(?:[- ]level)?|jr\.?|new[- ]grads?|new graduates?|"
+            r"associate(?! (?:director|partner|vp|degree)\b|'s)(?= \w)|recent (?:college )?"
             r"grad(?:uate)?s?|graduate(?! (?:degree|school|student|studies))|early[- ]career|"
             r"first job|no experience)(?=\W|$)"
         ),
@@ -50,10 +54,12 @@ _CUES: tuple[tuple[Level, re.Pattern[str], bool], ...] = (
     ),
     (Level.MID, re.compile(r"\b(?:mid[- ]level|mid[- ]senior|intermediate)\b"), True),
     (Level.STAFF, re.compile(r"\b(?:staff|principal|distinguished)(?= \w)"), True),
+    (Level.SENIOR, re.compile(r"\btech(?:nical)? lead\b"), False),
     (
         Level.SENIOR,
         re.compile(
-            r"\b(?:senior|sr\.?|experienced)(?! (?:care|living|citizens?|homes?)\b)(?=\W|$)"
+            r"\b(?:senior(?:[- ]level)?|sr\.?|experienced)(?! (?:care|living|citizens?|homes?)\b)"
+            r"(?=\W|$)|\blead(?! (?:a|an|the|my|our|teams?|generation|gen|qualification)\b)(?= \w)"
         ),
         True,
     ),

@@ -29,6 +29,11 @@ from search.levels import read_level_intent, wrong_levels
             "engineering manager leading a backend platform team",
         ),
         ("head of data", Level.DIRECTOR, "head of data"),
+        ("lead backend engineer", Level.SENIOR, "backend engineer"),
+        ("tech lead for payments", Level.SENIOR, "tech lead for payments"),
+        ("associate product manager", Level.ENTRY, "product manager"),
+        ("junior-level QA engineer", Level.ENTRY, "QA engineer"),
+        ("apprentice software developer", Level.INTERN, "apprentice software developer"),
     ],
 )
 def test_read_level_intent_finds_the_level_and_keeps_role_words(query, level, rest):
@@ -44,6 +49,9 @@ def test_read_level_intent_finds_the_level_and_keeps_role_words(query, level, re
         "data engineer with a graduate degree",
         "senior care nurse",
         "staff",  # a lone word is no level plus a role
+        "lead generation specialist",  # a role, not a rank
+        "I want to lead a team of engineers",
+        "data analyst with an associate degree",
     ],
 )
 def test_read_level_intent_ignores_what_is_not_a_level(query):
