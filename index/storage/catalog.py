@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -178,13 +179,12 @@ class Catalog:
     def summaries(self, pids: Sequence[int]) -> dict[int, PostingSummary]:
         if not pids:
             return {}
-        db = self._db()
-        marks = ",".join("?" * len(pids))
-        rows = db.execute(
-            "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace, worldwide,"
-            f" countries, cities, regions, languages, level FROM postings WHERE pid IN ({marks})",
-            [int(p) for p in pids],
-        ).fetchall()
+        rows = _rows_in(
+            self._db(),
+            "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace,"
+            " worldwide, countries, cities, regions, languages, level FROM postings WHERE pid IN",
+            pids,
+        )
         return {row[0]: _summary(row) for row in rows}
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
@@ -192,12 +192,12 @@ class Catalog:
         if not chunk_ids:
             return {}
         db = self._db()
-        marks = ",".join("?" * len(chunk_ids))
-        rows = db.execute(
+        rows = _rows_in(
+            db,
             "SELECT chunk_id, pid, section_index, start_char, end_char, heading, passage"
-            f" FROM chunks WHERE chunk_id IN ({marks})",
-            [int(c) for c in chunk_ids],
-        ).fetchall()
+            " FROM chunks WHERE chunk_id IN",
+            chunk_ids,
+        )
         texts = _posting_texts(db, sorted({r[1] for r in rows}))
         out = {}
         for chunk_id, pid, index, start, end, heading, passage in rows:
@@ -255,22 +255,29 @@ def posting_ids(path: Path) -> set[str]:
         db.close()
 
 
+def _rows_in(db: sqlite3.Connection, select: str, ids: Sequence[int], then: str = "") -> list[Any]:
+    """`select` ending in "... IN", completed with one placeholder per id, then `then`."""
+    marks = ",".join("?" * len(ids))
+    return db.execute(f"{select} ({marks}) {then}", [int(i) for i in ids]).fetchall()
+
+
 def _posting_texts(
     db: sqlite3.Connection, pids: Sequence[int]
 ) -> dict[int, tuple[str, list[SectionSpan]]]:
     """Each posting's body and its sections' spans."""
     if not pids:
         return {}
-    marks = ",".join("?" * len(pids))
-    bodies = db.execute(f"SELECT pid, text FROM bodies WHERE pid IN ({marks})", list(pids))
+    bodies = _rows_in(db, "SELECT pid, text FROM bodies WHERE pid IN", pids)
     texts: dict[int, tuple[str, list[SectionSpan]]] = {
         pid: (decompress(blob), []) for pid, blob in bodies
     }
-    for pid, start, heading_chars, end in db.execute(
-        "SELECT pid, start_char, heading_chars, end_char FROM sections"
-        f" WHERE pid IN ({marks}) ORDER BY pid, idx",
-        list(pids),
-    ):
+    sections = _rows_in(
+        db,
+        "SELECT pid, start_char, heading_chars, end_char FROM sections WHERE pid IN",
+        pids,
+        "ORDER BY pid, idx",
+    )
+    for pid, start, heading_chars, end in sections:
         texts[pid][1].append(SectionSpan(start, heading_chars, end))
     return texts
 
