@@ -1,14 +1,17 @@
-"""The vector side of an index: chunk vectors as a memory-mapped .npy file, scored exactly with
-numpy ("flat"), plus, for large corpora, a FAISS IVF index with 8-bit scalar-quantized codes
-("ivf-sq8") whose candidates are re-scored exactly from the same .npy file.
+"""The vector side of an index: chunk vectors as a memory-mapped .npy file, scored exactly
+("flat": their 8-bit scan codes first, index.storage.scan_codes, then the float32 rows of the
+chunks that could pass; numpy alone for a narrow filter or a tiny index), plus, for large
+corpora, a FAISS IVF index with 8-bit scalar-quantized codes ("ivf-sq8") whose candidates are
+re-scored exactly from the same .npy file.
 
 Scores are cosine similarities (inner products of L2-normalized vectors): higher is better.
 A chunk's row is its id, the chunk id the catalog uses. Both files are memory-mapped, so
 several server workers share one copy of the pages (the IVF lists through FAISS's IO_FLAG_MMAP).
 
-Why numpy for exact search: on the machines measured, FAISS's bundled BLAS was slower than
+Why numpy for the float32 rows: on the machines measured, FAISS's bundled BLAS was slower than
 numpy's (README "Performance"), and a matrix-vector product over every row is memory-bound, so
-one thread is as fast as two and leaves the other core to the next request.
+one thread is as fast as two and leaves the other core to the next request; the same holds for
+the code scan, at a quarter of the bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from threadpoolctl import ThreadpoolController
 
 from index.errors import ConfigError
 from index.models import Vectors
+from index.storage.scan_codes import ScanCodes, write_scan_codes
 
 VECTORS_FILE = "vectors.npy"
 IVF_FILE = "vectors.ivf"
@@ -82,7 +86,7 @@ def write_store(
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     np.save(directory / VECTORS_FILE, vectors)
     if index_type == "flat":
-        return {}
+        return {"scan_codes": "sq8"} if write_scan_codes(directory, vectors) else {}
     if index_type != "ivf-sq8":
         raise ConfigError(f"unknown index type {index_type!r}; known: {', '.join(INDEX_TYPES)}")
     return write_ivf(directory, vectors, nlist or default_nlist(len(vectors)), seed)
@@ -146,6 +150,12 @@ class VectorStore:
         self.nprobe = nprobe
         self.exact_subset_max = exact_subset_max
         self.ivf: Any = None  # faiss.IndexIVFScalarQuantizer
+        # An exact index's 8-bit codes: scanned first, float32 rows read only for candidates.
+        self.codes: ScanCodes | None = None
+        if index_type == "flat" and ScanCodes.exists(directory):
+            self.codes = ScanCodes(directory)
+            if self.codes.size != len(self.vectors):
+                raise ValueError(f"{directory}: scan codes and {VECTORS_FILE} disagree in size")
         if index_type == "ivf-sq8":
             # The inverted lists stay in the file, memory-mapped (shared between processes).
             ivf: Any = faiss.read_index(str(directory / IVF_FILE), faiss.IO_FLAG_MMAP)
@@ -185,6 +195,8 @@ class VectorStore:
         if allowed is not None and len(allowed) == 0 or k <= 0 or self.size == 0:
             return _empty()
         if self.exact(allowed):
+            if self._scans_codes(allowed):
+                return self._top_k_from_codes(query, k, allowed)
             if allowed is None:
                 with _one_blas_thread():
                     scores = np.asarray(self.vectors @ query, dtype=np.float32)
@@ -206,7 +218,13 @@ class VectorStore:
         if allowed is not None and len(allowed) == 0 or self.size == 0:
             return _empty()
         if self.exact(allowed):
-            if allowed is None:
+            if self._scans_codes(allowed):
+                assert self.codes is not None
+                labels = self.codes.at_least(query, threshold, allowed)
+                scores = self._rescore(query, labels)
+                keep = scores >= threshold
+                scores, labels = scores[keep], labels[keep]
+            elif allowed is None:
                 with _one_blas_thread():
                     scores = np.asarray(self.vectors @ query, dtype=np.float32)
                 labels = np.nonzero(scores >= threshold)[0].astype(np.int64)
@@ -229,6 +247,31 @@ class VectorStore:
 
     def vector(self, chunk_id: int) -> Vectors:
         return np.asarray(self.vectors[chunk_id], dtype=np.float32)
+
+    def _scans_codes(self, allowed: IntArray | None) -> bool:
+        """Whether the codes are the cheaper scan: not for a narrow filter, whose few rows are
+        gathered and scored directly."""
+        return self.codes is not None and (
+            allowed is None or len(allowed) > self.size * GATHER_SHARE
+        )
+
+    def _top_k_from_codes(
+        self, query: Vectors, k: int, allowed: IntArray | None
+    ) -> tuple[FloatArray, IntArray]:
+        """Exact top k: the best by code re-scored; when the k-th exact score does not clear
+        what a chunk left out could score, every chunk that could beat it instead."""
+        assert self.codes is not None
+        fetch = min(self.size, max(2 * k, k + MIN_REFINE))
+        candidates, floor = self.codes.best(query, fetch, allowed)
+        scores = self._rescore(query, candidates)
+        top_scores, top_ids = _top_k(scores, candidates, k)
+        if len(top_ids) < k or len(candidates) < fetch:
+            return top_scores, top_ids
+        kth = float(top_scores[-1])
+        if kth > floor + self.codes.margin(query):
+            return top_scores, top_ids
+        candidates = self.codes.at_least(query, kth, allowed)
+        return _top_k(self._rescore(query, candidates), candidates, k)
 
     def _allowed_scores(self, query: Vectors, allowed: IntArray) -> FloatArray:
         """Exact scores of the allowed chunks, in the order of `allowed`."""

@@ -1,11 +1,13 @@
 """The vector store equals numpy brute force, with and without an allowed set, on the exact
-flat index and on IVF-SQ8 probing every list (where it must be exact too)."""
+flat index (scanning its 8-bit codes first, or the float32 rows alone) and on IVF-SQ8 probing
+every list (where it must be exact too)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from index.storage.scan_codes import CODES_FILE
 from index.storage.vectors import VectorStore, write_store
 
 
@@ -18,15 +20,19 @@ def vectors() -> np.ndarray:
 
 def open_store(directory, vectors, kind: str) -> VectorStore:
     """flat; IVF with every list probed and no exact subset shortcut; IVF scoring subsets."""
-    if kind == "flat":
+    if kind in ("flat", "flat-float32"):
         write_store(directory, vectors)
-        return VectorStore(directory)
+        if kind == "flat-float32":
+            (directory / CODES_FILE).unlink()
+        store = VectorStore(directory)
+        assert (store.codes is not None) == (kind == "flat")
+        return store
     write_store(directory, vectors, "ivf-sq8", nlist=8)
     subset_max = 0 if kind == "ivf-probe-all" else 10_000
     return VectorStore(directory, "ivf-sq8", nprobe=8, exact_subset_max=subset_max)
 
 
-KINDS = ["flat", "ivf-probe-all", "ivf-subset"]
+KINDS = ["flat", "flat-float32", "ivf-probe-all", "ivf-subset"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -76,3 +82,26 @@ def test_store_flat_vectors_are_memory_mapped(tmp_path, vectors):
     store = VectorStore(tmp_path)
     assert isinstance(store.vectors, np.memmap)
     assert store.exact(None)
+
+
+@pytest.mark.parametrize("allowed_count", [None, 300])
+def test_scan_codes_stay_exact_when_codes_cannot_tell_chunks_apart(tmp_path, allowed_count):
+    """Near-duplicate vectors score within the quantization error of each other, so the
+    code order is not the exact order: the top k and the threshold search must still be."""
+    rng = np.random.default_rng(11)
+    base = rng.normal(size=32).astype(np.float32)
+    x = base + 1e-2 * rng.normal(size=(600, 32)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    store = open_store(tmp_path, x, "flat")
+    allowed = None if allowed_count is None else np.arange(0, 600, 2, dtype=np.int64)
+    candidates = np.arange(600) if allowed is None else allowed
+    query = x[5]
+    exact = (x[candidates] @ query).astype(np.float32)
+    margin = store.codes.margin(query) if store.codes else 0.0
+    assert np.sort(exact)[::-1][24] - np.sort(exact)[::-1][25] < margin  # codes can't decide
+    scores, ids = store.search(query, 25, allowed)
+    np.testing.assert_allclose(scores, np.sort(exact)[::-1][:25], rtol=0, atol=1e-6)
+    assert len(set(ids.tolist())) == 25
+    threshold = float(np.sort(exact)[::-1][40])
+    _, found = store.range_search(query, threshold, allowed)
+    assert found.tolist() == sorted(candidates[exact >= threshold].tolist())
