@@ -97,8 +97,9 @@ class ScanCodes:
 
 def _quantization_steps(index: Any) -> FloatArray:
     """Each dimension's quantization step (its trained range over 255 levels)."""
-    trained = faiss.vector_to_array(index.sq.trained)
-    d = index.d
+    trained: FloatArray = np.asarray(faiss.vector_to_array(index.sq.trained), dtype=np.float32)
+    d = int(index.d)
     if len(trained) == 2 * d:  # per-dimension (vmin, vdiff)
-        return np.abs(trained[d:]).astype(np.float32) / 255.0
+        steps: FloatArray = np.abs(trained[d:]) / np.float32(255.0)
+        return steps
     return np.full(d, abs(trained[-1]) / 255.0, dtype=np.float32)
