@@ -100,6 +100,5 @@ def _quantization_steps(index: Any) -> FloatArray:
     trained: FloatArray = np.asarray(faiss.vector_to_array(index.sq.trained), dtype=np.float32)
     d = int(index.d)
     if len(trained) == 2 * d:  # per-dimension (vmin, vdiff)
-        steps: FloatArray = np.abs(trained[d:]) / np.float32(255.0)
-        return steps
+        return (np.abs(trained[d:]) / 255.0).astype(np.float32)
     return np.full(d, abs(trained[-1]) / 255.0, dtype=np.float32)
