@@ -1,13 +1,18 @@
 """The dense side: chunks scored by the query vector, weighted by section, pooled per posting.
 
-Two exact modes (on an approximate index, `store.exact` says when they are not). With a
+Three exact modes (on an approximate index, `store.exact` says when they are not). With a
 `min_score`, a range search returns every chunk that could pass, so the list is every matching
 posting (and `total` is exact). Without one, the top-k chunk fetch widens
 until enough postings are final: since penalties only lower a score, a posting whose adjusted
-score is at least the k-th raw score cannot be overtaken by a chunk not yet fetched.
+score is at least the k-th raw score cannot be overtaken by a chunk not yet fetched. With a
+calibrated match set (search.matching), the same widening fetch stops once every posting the
+match set could need is final: a broad query has thousands of postings above `min_score`, but
+only the best few hundred can match by their meaning.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +24,7 @@ from search.ranking import PostingScores, RankingConfig, best_chunk_per_posting
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 MIN_FETCH = 256
+MATCH_FETCH = 1024  # chunks first fetched for a calibrated match set (a few hundred postings)
 
 
 def dense_postings(
@@ -50,6 +56,43 @@ def dense_postings(
         if len(final) >= needed:
             return final, False
         k = min(available, k * 4)
+
+
+def dense_matches(
+    index: LoadedIndex,
+    query: Vectors,
+    allowed_chunks: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    floor_for: Callable[[FloatArray, bool], float],
+) -> tuple[PostingScores, bool]:
+    """Postings best first down to the floor the match set needs, never below `min_score`:
+    `floor_for(best scores, every)` says it from the postings known so far (-inf: more are
+    needed). Returns them and whether the search was exact."""
+    store, chunk_pid = index.store, index.catalog.chunk_pid
+    available = store.size if allowed_chunks is None else len(allowed_chunks)
+    k = min(available, MATCH_FETCH)
+    while True:
+        scores, ids, unseen = store.best_with_bound(query, k, allowed_chunks)
+        ranked = best_chunk_per_posting(scores - penalties[ids], ids, chunk_pid)
+        ranked = ranked.take(ranked.scores >= config.min_score)
+        every = k >= available or unseen < config.min_score  # all that could pass
+        final = ranked if every else ranked.take(ranked.scores >= unseen)
+        floor = max(config.min_score, floor_for(final.scores, every))
+        if every or floor >= unseen:
+            return ranked.take(ranked.scores >= floor), store.exact(allowed_chunks)
+        k = min(available, k * 4)
+
+
+def posting_scores(
+    index: LoadedIndex, query: Vectors, pids: IntArray, penalties: FloatArray
+) -> PostingScores:
+    """These postings scored exactly by their best chunk (adjusted), best first."""
+    if len(pids) == 0:
+        return PostingScores.empty()
+    chunk_ids = index.catalog.chunk_ids(np.sort(pids))
+    raw = np.asarray(index.store.vectors[chunk_ids] @ query, dtype=np.float32)
+    return best_chunk_per_posting(raw - penalties[chunk_ids], chunk_ids, index.catalog.chunk_pid)
 
 
 def best_chunks(

@@ -6,6 +6,7 @@ Dense: section chunks by cosine, pooled per posting (search.dense). Keyword: pos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy.typing as npt
 from index.models import FacetKey
 from index.storage.loaded import LoadedIndex
 from index.timing import StageTimer
-from search.dense import dense_postings
+from search.dense import dense_matches, dense_postings, posting_scores
 from search.matching import MatchBounds
 from search.query import PreparedQuery
 from search.ranking import FusedScores, PostingScores, RankingConfig
@@ -43,6 +44,8 @@ class Calibration:
     dense: npt.NDArray[np.float64]  # by pid
     keyword: npt.NDArray[np.float64]  # by pid
     admitted: IntArray  # strong keyword matches below the dense threshold, before filters
+    # postings below the dense match floor (still above min_score) whose words match
+    word_matches: PostingScores = PostingScores.empty()
 
     def matches(self, pids: IntArray) -> npt.NDArray[np.bool_]:
         return self.bounds.matches(self.dense[pids], self.keyword[pids])
@@ -72,7 +75,7 @@ def retrieve_candidates(
             dense, unfiltered, complete = _dense_side(
                 index, query, pids, penalties, config, needed, facets
             )
-    calibrating = config.match_margin > 0 and config.min_score > 0 and config.uses_keywords
+    calibrating = calibrates(config)
     keyword_pids = np.zeros(0, dtype=np.int64)
     keyword_scores = np.zeros(0, dtype=np.float32)
     every_keyword = (keyword_pids, keyword_scores)
@@ -98,7 +101,10 @@ def retrieve_candidates(
             calibration = _calibrate(
                 index, query, pids, penalties, config, dense, unfiltered, every_keyword
             )
-            admitted = calibration.admitted
+            # Each side lists its best: the dense side down to the match floor. A posting
+            # below it that matches by its words competes by its keyword rank alone.
+            dense = dense.take(dense.scores >= calibration.bounds.dense_floor_score)
+            admitted = np.union1d(calibration.admitted, calibration.word_matches.pids)
             if pids is not None:
                 admitted = np.intersect1d(admitted, pids)
     elif config.min_score > 0 and config.uses_keywords and len(keyword_scores):
@@ -141,16 +147,23 @@ def _calibrate(
     if unfiltered is None:
         unfiltered = dense if pids is None else None
     if unfiltered is None:
-        unfiltered, _ = dense_postings(index, query.vector, None, penalties, config, 0)
+        unfiltered, _ = _dense(index, query, None, penalties, config, 0)
     keyword_pids, keyword_scores = every_keyword
     dense_by_pid = np.full(size, np.nan)
     dense_by_pid[unfiltered.pids] = unfiltered.scores
     keyword_by_pid = np.full(size, np.nan)
     keyword_by_pid[keyword_pids] = keyword_scores
     bounds = MatchBounds.of(unfiltered.scores, keyword_scores, config)
+    # The dense list stops at the match floor; postings below it match by their words, and
+    # the fusion ranks them by both sides, so their dense scores are taken exactly.
+    by_words = keyword_pids[keyword_scores >= bounds.keyword_alone]
+    unseen = by_words[np.isnan(dense_by_pid[by_words])]
+    word_matches = posting_scores(index, query.vector, unseen, penalties)
+    word_matches = word_matches.take(word_matches.scores >= config.min_score)
+    dense_by_pid[word_matches.pids] = word_matches.scores
     best = bounds.keyword_best
     admitted = admitted_by_keywords(index, query, keyword_pids, keyword_scores, best, config)
-    return Calibration(bounds, dense_by_pid, keyword_by_pid, admitted)
+    return Calibration(bounds, dense_by_pid, keyword_by_pid, admitted, word_matches)
 
 
 def _dense_side(
@@ -169,13 +182,38 @@ def _dense_side(
         # unfiltered matches are what the facet counts need anyway. (Without facets the filter
         # restricts the search: a narrow one scores a few chunks. On an approximate index a
         # narrow filter must restrict the search itself.)
-        unfiltered, complete = dense_postings(index, query.vector, None, penalties, config, wanted)
+        unfiltered, complete = _dense(index, query, None, penalties, config, wanted)
         allowed_mask = np.zeros(index.catalog.posting_count, dtype=bool)
         allowed_mask[pids] = True
         return unfiltered.take(allowed_mask[unfiltered.pids]), unfiltered, complete
     allowed = None if pids is None else index.catalog.chunk_ids(pids)
-    dense, complete = dense_postings(index, query.vector, allowed, penalties, config, wanted)
+    dense, complete = _dense(index, query, allowed, penalties, config, wanted)
     return dense, None, complete
+
+
+def _dense(
+    index: LoadedIndex,
+    query: PreparedQuery,
+    allowed: IntArray | None,
+    penalties: FloatArray,
+    config: RankingConfig,
+    wanted: int,
+) -> tuple[PostingScores, bool]:
+    """The dense list: with a calibrated match set, the postings it could need (the model's
+    best, down to the match floor); otherwise every posting above `min_score`, or the best
+    `wanted`."""
+    if calibrates(config):
+        return dense_matches(index, query.vector, allowed, penalties, config, _match_floor(config))
+    return dense_postings(index, query.vector, allowed, penalties, config, wanted)
+
+
+def _match_floor(config: RankingConfig) -> Callable[[FloatArray, bool], float]:
+    return lambda best_first, every: MatchBounds.dense_floor(best_first, config, every)
+
+
+def calibrates(config: RankingConfig) -> bool:
+    """Whether the match set is calibrated per query (search.matching)."""
+    return config.match_margin > 0 and config.min_score > 0 and config.uses_keywords
 
 
 def matched_before_filters(

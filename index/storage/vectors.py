@@ -209,6 +209,24 @@ class VectorStore:
         candidates = np.unique(labels[0][labels[0] >= 0])
         return _top_k(self._rescore(query, candidates), candidates, k)
 
+    def best_with_bound(
+        self, query: Vectors, k: int, allowed: IntArray | None = None
+    ) -> tuple[FloatArray, IntArray, float]:
+        """About the k best chunks, with exact scores (best first), and a bound no chunk left
+        out scores above: callers that widen until what they need clears the bound need no
+        exact k-th (the codes' k best re-scored are not the exact k best)."""
+        query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        if self.exact(allowed) and self._scans_codes(allowed) and k > 0:
+            assert self.codes is not None
+            candidates, floor = self.codes.best(query, k, allowed)
+            scores = self._rescore(query, candidates)
+            order = np.lexsort((candidates, -scores))
+            everything = len(candidates) < k
+            bound = float("-inf") if everything else floor + self.codes.margin(query)
+            return scores[order], candidates[order], bound
+        scores, ids = self.search(query, k, allowed)
+        return scores, ids, float(scores[-1]) if len(scores) == k else float("-inf")
+
     def range_search(
         self, query: Vectors, threshold: float, allowed: IntArray | None = None
     ) -> tuple[FloatArray, IntArray]:
