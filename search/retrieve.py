@@ -1,7 +1,10 @@
 """The retrieval stage: candidates from each side, filters applied inside them (never after).
 
 Dense: section chunks by cosine, pooled per posting (search.dense). Keyword: postings by BM25
-(index.storage.bm25). Each side returns at least `candidates` postings for the fusion.
+(index.storage.bm25). Each side returns at least `candidates` postings for the fusion. With a
+calibrated match set the dense side lists its best down to the match floor (search.matching),
+not every posting above `min_score`; those below the floor that match by their words compete by
+their keyword rank alone, as a posting past the keyword side's best does by its dense rank.
 """
 
 from __future__ import annotations

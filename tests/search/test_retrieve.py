@@ -21,6 +21,8 @@ from tests.fakes import FakeEmbedder
 
 QUERIES = ["storage engine replication", "kafka pipeline spark", "sales quota customers"]
 CONFIG = RankingConfig(candidates=12, match_dense_top=6, match_margin=0.05, min_score=0.05)
+# no keyword-only admission: postings below the dense floor match by their keyword rank alone
+WORDS_RANK_ALONE = CONFIG.with_overrides(keyword_admit=0.0)
 
 
 def every_match(index: LoadedIndex, query, penalties, config: RankingConfig) -> np.ndarray:
@@ -63,9 +65,10 @@ def fake_index(tmp_path_factory: pytest.TempPathFactory) -> LoadedIndex:
     return open_index(root, FakeEmbedder().name)
 
 
-def test_bounded_dense_side_finds_every_match(fake_index, monkeypatch):
-    monkeypatch.setattr(dense_module, "MATCH_FETCH", 16)  # widen several times
-    check_match_sets(fake_index, FakeEmbedder(), CONFIG)
+@pytest.mark.parametrize("config", [CONFIG, WORDS_RANK_ALONE])
+def test_bounded_dense_side_finds_every_match(fake_index, monkeypatch, config):
+    monkeypatch.setattr(dense_module, "MATCH_FETCH", 2)  # widen several times
+    check_match_sets(fake_index, FakeEmbedder(), config)
 
 
 def test_filtered_dense_list_is_the_same_with_and_without_facets(fake_index):
