@@ -40,25 +40,49 @@ class Candidates:
 
 @dataclass(frozen=True)
 class Calibration:
-    """The query's match set before filters: its score floors, and every posting's dense and
-    BM25 scores (NaN where a side did not see it), so the service and the facet counts agree."""
+    """The query's match set before filters: its score floors, and the dense and BM25 scores
+    of the postings that could match (NaN where a side did not score one), so the service
+    and the facet counts agree. Sparse: a query's work does not grow with the corpus."""
 
     bounds: MatchBounds
-    dense: npt.NDArray[np.float64]  # by pid
-    keyword: npt.NDArray[np.float64]  # by pid
+    pids: IntArray  # sorted: the postings scored, by either side
+    dense: npt.NDArray[np.float64]  # aligned with pids
+    keyword: npt.NDArray[np.float64]  # aligned with pids
     admitted: IntArray  # strong keyword matches below the dense threshold, before filters
     # postings below the dense match floor (still above min_score) whose words match
     word_matches: PostingScores = PostingScores.empty()
 
+    @classmethod
+    def of(
+        cls,
+        bounds: MatchBounds,
+        dense: PostingScores,
+        keyword: tuple[IntArray, FloatArray],
+        admitted: IntArray,
+        word_matches: PostingScores,
+    ) -> Calibration:
+        dense_pids = np.concatenate([dense.pids, word_matches.pids])
+        dense_scores = np.concatenate([dense.scores, word_matches.scores])
+        pids = np.union1d(dense_pids, keyword[0])
+        by_dense = np.full(len(pids), np.nan)
+        by_dense[np.searchsorted(pids, dense_pids)] = dense_scores
+        by_keyword = np.full(len(pids), np.nan)
+        by_keyword[np.searchsorted(pids, keyword[0])] = keyword[1]
+        return cls(bounds, pids, by_dense, by_keyword, admitted, word_matches)
+
     def matches(self, pids: IntArray) -> npt.NDArray[np.bool_]:
-        return self.bounds.matches(self.dense[pids], self.keyword[pids])
+        at = np.minimum(np.searchsorted(self.pids, pids), max(len(self.pids) - 1, 0))
+        if not len(self.pids):
+            return np.zeros(len(pids), dtype=bool)
+        found = self.pids[at] == pids
+        dense = np.where(found, self.dense[at], np.nan)
+        keyword = np.where(found, self.keyword[at], np.nan)
+        return self.bounds.matches(dense, keyword)
 
     def matched_pids(self) -> IntArray:
         """Every matching posting, sorted: seen by the dense side or admitted by BM25."""
-        seen = ~np.isnan(self.dense)
-        seen[self.admitted] = True
-        pids = np.flatnonzero(seen).astype(np.int64)
-        return pids[self.matches(pids)]
+        seen = np.union1d(self.pids[~np.isnan(self.dense)], self.admitted)
+        return seen[self.matches(seen)]
 
 
 def retrieve_candidates(
@@ -145,28 +169,25 @@ def _calibrate(
     unfiltered: PostingScores | None,
     every_keyword: tuple[IntArray, FloatArray],
 ) -> Calibration:
-    """Every posting's scores before filters, and the match set's floors from them."""
-    size = index.catalog.posting_count
+    """The scores before filters of the postings that could match, and the floors."""
     if unfiltered is None:
         unfiltered = dense if pids is None else None
     if unfiltered is None:
         unfiltered, _ = _dense(index, query, None, penalties, config, 0)
     keyword_pids, keyword_scores = every_keyword
-    dense_by_pid = np.full(size, np.nan)
-    dense_by_pid[unfiltered.pids] = unfiltered.scores
-    keyword_by_pid = np.full(size, np.nan)
-    keyword_by_pid[keyword_pids] = keyword_scores
     bounds = MatchBounds.of(unfiltered.scores, keyword_scores, config)
-    # The dense list stops at the match floor; postings below it match by their words, and
-    # the fusion ranks them by both sides, so their dense scores are taken exactly.
+    # The dense list stops at the match floor; a posting below it whose words match is still
+    # a match if its dense score clears min_score, so that score is taken exactly.
     by_words = keyword_pids[keyword_scores >= bounds.keyword_alone]
-    unseen = by_words[np.isnan(dense_by_pid[by_words])]
+    unseen = np.setdiff1d(by_words, unfiltered.pids)
     word_matches = posting_scores(index, query.vector, unseen, penalties)
     word_matches = word_matches.take(word_matches.scores >= config.min_score)
-    dense_by_pid[word_matches.pids] = word_matches.scores
     best = bounds.keyword_best
     admitted = admitted_by_keywords(index, query, keyword_pids, keyword_scores, best, config)
-    return Calibration(bounds, dense_by_pid, keyword_by_pid, admitted, word_matches)
+    # BM25 below the both-sides floor decides nothing (search.matching): keep the best only
+    strong = keyword_scores >= min(bounds.keyword_both, bounds.keyword_alone)
+    keyword = (keyword_pids[strong], keyword_scores[strong])
+    return Calibration.of(bounds, unfiltered, keyword, admitted, word_matches)
 
 
 def _dense_side(
