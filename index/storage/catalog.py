@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from index.models import (
     FacetKey,
@@ -33,6 +34,7 @@ from index.storage.passages import SectionSpan, decompress
 from index.storage.vocabulary import read_vocabulary
 
 CATALOG_FILE = "catalog.sqlite"
+FILTER_CACHE_BYTES = 64 * 2**20  # postings per filter kept, least recently used out first
 KINDS = list(SectionKind)  # a chunk's stored kind is its position here (section_kind_code)
 IntArray = npt.NDArray[np.int64]
 
@@ -71,6 +73,9 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._filter_cache: LRUCache[tuple[tuple[str, tuple[FacetKey, ...]], ...], IntArray]
+        self._filter_cache = LRUCache(FILTER_CACHE_BYTES, getsizeof=_nbytes)
+        self._filter_lock = threading.Lock()
         db = self._connect()
         try:
             arrays = dict(db.execute("SELECT name, data FROM arrays").fetchall())
@@ -157,7 +162,22 @@ class Catalog:
         return sorted(rows, key=lambda row: (-row[2], row[1].casefold()))
 
     def pids_matching(self, conditions: Mapping[str, Iterable[FacetKey]]) -> IntArray:
-        """Postings that match any key within each group and every group (OR within, AND across)."""
+        """Postings that match any key within each group and every group (OR within, AND across).
+
+        Cached (read-only arrays): a careers site sends the same few filters again and again,
+        and every search counts facets under each field's other filters."""
+        key = tuple((name, tuple(keys)) for name, keys in conditions.items())
+        with self._filter_lock:
+            cached = self._filter_cache.get(key)
+        if cached is not None:
+            return cached
+        pids = self._pids_matching(dict(key))
+        pids.flags.writeable = False
+        with self._filter_lock:
+            self._filter_cache[key] = pids
+        return pids
+
+    def _pids_matching(self, conditions: Mapping[str, Iterable[FacetKey]]) -> IntArray:
         allowed: IntArray | None = None
         for keys in conditions.values():
             parts = [self.facet_pids(key) for key in keys]
@@ -333,3 +353,7 @@ def _summary(row: tuple[object, ...]) -> PostingSummary:
         languages=tuple(json.loads(str(languages))),
         level=Level(str(level)),
     )
+
+
+def _nbytes(pids: IntArray) -> int:
+    return max(int(pids.nbytes), 1)

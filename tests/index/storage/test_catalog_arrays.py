@@ -51,3 +51,24 @@ def test_catalog_facets_list_postings_in_order_with_the_last_label(tmp_path):
     assert catalog.facet_pids(("team", "platform")).tolist() == [0, 2, 4]
     assert catalog.facet_pids(("team", "data")).tolist() == [1, 3]
     assert catalog.facet_counts("team") == [("platform", "PLATFORM", 3), ("data", "data", 2)]
+
+
+def test_filtered_postings_are_cached_read_only_and_evicted_by_size(tmp_path, monkeypatch):
+    postings = [make_posting(f"p{i}", team=["Platform", "Data"][i % 2]) for i in range(10)]
+    chunks = [chunk_posting(p, fake.count_tokens, fake.max_tokens) for p in postings]
+    write_catalog(tmp_path / "catalog.sqlite", postings, chunks)
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    data = {"team": [("team", "data")]}
+    first = catalog.pids_matching(data)
+    assert first.tolist() == [1, 3, 5, 7, 9]
+    assert catalog.pids_matching(data) is first  # the same filter again: from the cache
+    assert not first.flags.writeable  # shared between requests: nobody may change it
+    platform = catalog.pids_matching({"team": [("team", "platform")]})
+    assert platform.tolist() == [0, 2, 4, 6, 8]
+    assert catalog.pids_matching({}).tolist() == list(range(10))
+    small = Catalog(tmp_path / "catalog.sqlite")
+    small._filter_cache = type(small._filter_cache)(first.nbytes, getsizeof=lambda a: a.nbytes)
+    kept = small.pids_matching(data)
+    small.pids_matching({"team": [("team", "platform")]})  # pushes the first one out
+    again = small.pids_matching(data)
+    assert again is not kept and again.tolist() == kept.tolist()
