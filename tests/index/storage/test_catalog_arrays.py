@@ -53,7 +53,7 @@ def test_catalog_facets_list_postings_in_order_with_the_last_label(tmp_path):
     assert catalog.facet_counts("team") == [("platform", "PLATFORM", 3), ("data", "data", 2)]
 
 
-def test_filtered_postings_are_cached_read_only_and_evicted_by_size(tmp_path, monkeypatch):
+def test_filtered_postings_are_cached_read_only_and_evicted_by_size(tmp_path):
     postings = [make_posting(f"p{i}", team=["Platform", "Data"][i % 2]) for i in range(10)]
     chunks = [chunk_posting(p, fake.count_tokens, fake.max_tokens) for p in postings]
     write_catalog(tmp_path / "catalog.sqlite", postings, chunks)
