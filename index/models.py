@@ -88,6 +88,11 @@ class Location:
     regions: tuple[str, ...] = ()  # canonical region names, e.g. ("Europe",), ("EMEA", "LATAM")
     workplace: Workplace = Workplace.UNKNOWN
     worldwide: bool = False  # "Anywhere in the World"
+    # Cities several countries have a city of the name of (index.ingest.place_context): the
+    # name keys of those placed by population alone, and (name key, country) for those a
+    # qualifier placed ("Santa Clara, CA"), which tell the build where its postings mean them.
+    guessed: tuple[str, ...] = ()
+    placed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from index import models
 from index.build import chunking
 from index.build.progress import Advance, ignore, stage_bar
 from index.ingest.countries import data_version as places_data_version
+from index.ingest.place_context import PlaceContext
 from index.ingest.understand import understand_posting
 from index.models import Chunk, Posting, RawPosting
 
@@ -158,7 +159,8 @@ def understand_all(
             result.skipped.append((raw.id, f"{type(posting).__name__}: {posting}"))
         else:
             postings.append(posting)
-    result.postings = postings
+    places = PlaceContext.of(postings)
+    result.postings = [places.place(posting) for posting in postings]
     return result
 
 

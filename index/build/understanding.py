@@ -30,6 +30,7 @@ from index.build.caches import DerivedCache, Understood, derived_key, understood
 from index.build.progress import stage_bar
 from index.errors import BuildError
 from index.ingest.boilerplate import BoilerplateTally, CompanyLines, PostingLines, posting_lines
+from index.ingest.place_context import PlaceContext
 from index.ingest.readers import (
     ReadResult,
     RecordSource,
@@ -38,7 +39,7 @@ from index.ingest.readers import (
     parse_source,
 )
 from index.ingest.understand import understand_posting
-from index.models import Posting
+from index.models import Location, Posting
 
 BATCH = 64  # records a worker takes at a time
 AHEAD = 4  # batches queued per worker: enough to keep them busy, few enough to bound memory
@@ -65,6 +66,8 @@ class _Parsed:
     failed: str | None = None
     skipped: SkippedRecord | None = None
     cached: bool = False  # taken from the cache, not understood now
+    company: str = ""
+    location: Location | None = None  # when it places a shared city name (place_context)
 
 
 @dataclass
@@ -130,6 +133,7 @@ class _Collector:
         self._outcomes: dict[int, _Parsed] = {}  # by position: the latest record of each id
         self._position_of: dict[str, int] = {}
         self._tally = BoilerplateTally()
+        self._places = PlaceContext()
         self.skipped: list[SkippedRecord] = []
         self.duplicates: list[str] = []
         self._position = 0
@@ -144,9 +148,11 @@ class _Collector:
                 self.duplicates.append(item.id)
                 del self._outcomes[self._position_of[item.id]]
             self._position_of[item.id] = self._position
-            self._outcomes[self._position] = replace(item, blob=None)
+            self._outcomes[self._position] = replace(item, blob=None, location=None)
             if item.blob is not None:
                 self._pending.append((item.key, item.blob))
+            if item.location is not None:
+                self._places.add(item.id, item.company, item.location)
         if len(self._pending) >= WRITE_EVERY:
             self._write()
 
@@ -178,15 +184,19 @@ class _Collector:
                 self._tally.add(outcome.lines)
         read.skipped.extend(self.skipped)
         read.duplicates.extend(self.duplicates)
-        understood.postings = CachedPostings(self._cache, keys)
+        understood.postings = CachedPostings(self._cache, keys, self._places)
         return UnderstoodFiles(read, understood, self._tally.lines(), sections, workers)
 
 
 class CachedPostings(Sequence[Posting]):
-    """Understood postings read back from the cache in order, a batch at a time."""
+    """Understood postings read back from the cache in order, a batch at a time, their shared
+    city names placed in the light of the whole build (`places`)."""
 
-    def __init__(self, cache: Path, keys: list[bytes], batch: int = 500) -> None:
+    def __init__(
+        self, cache: Path, keys: list[bytes], places: PlaceContext | None = None, batch: int = 500
+    ) -> None:
         self._cache, self._keys, self._batch = cache, keys, batch
+        self._places = places or PlaceContext()
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -215,7 +225,7 @@ class CachedPostings(Sequence[Posting]):
                 for key in batch:
                     if key not in found:
                         raise BuildError(f"{self._cache} lost an understood posting mid-build")
-                    yield pickle.loads(found[key])  # our own file, written above
+                    yield self._places.place(pickle.loads(found[key]))  # our own file
         finally:
             db.close()
 
@@ -266,8 +276,18 @@ def understand_batch(sources: list[RecordSource]) -> list[_Parsed]:
             continue
         fresh = None if blob is not None else pickle.dumps(posting, pickle.HIGHEST_PROTOCOL)
         lines = posting_lines(posting)
+        location = posting.location
         out.append(
-            _Parsed(raw.id, key, fresh, len(posting.sections), lines, cached=blob is not None)
+            _Parsed(
+                raw.id,
+                key,
+                fresh,
+                len(posting.sections),
+                lines,
+                cached=blob is not None,
+                company=posting.company,
+                location=location if location.placed else None,
+            )
         )
     return out
 

@@ -56,6 +56,7 @@ def name_key(text: str) -> str:
 @dataclass(frozen=True)
 class CountryTables:
     names: dict[str, str]  # ISO alpha-2 code -> display name
+    alpha3: dict[str, str]  # ISO alpha-3 code ("ESP") -> alpha-2 code ("ES")
     aliases: dict[str, str]  # name key -> code
     us_states: dict[str, str]  # abbreviation -> name
     ca_provinces: dict[str, str]
@@ -109,6 +110,7 @@ def country_tables() -> CountryTables:
     region_names, region_countries = _regions(coarse)
     return CountryTables(
         names=names,
+        alpha3={country.alpha_3: country.alpha_2 for country in pycountry.countries},
         aliases=aliases,
         us_states=us_states,
         ca_provinces=ca_provinces,

@@ -6,8 +6,12 @@ regions; see `index.countries`) are found by longest match, so "Congo, The Democ
 the" and "New Mexico" are not read as "Congo" and "Mexico". Then:
 
 - A two-letter code after "City, " is read in that city's context: "San Francisco, CA" is
-  California, so US; "Toronto, ON" is Ontario; "Berlin, DE" is Germany. Alone, a code counts only
-  when it cannot be a US state or Canadian province ("MX", "NZ"); a lone "CA" is ignored.
+  California, so US; "Toronto, ON" is Ontario; "Berlin, DE" is Germany; so is an ISO alpha-3
+  code ("Valencia, ESP"). Alone, a two-letter code counts only when it cannot be a US state or
+  Canadian province ("MX", "NZ"); a lone "CA" or alpha-3 code ("AND", "PER") is ignored.
+- A city name several countries share, with no qualifier, is the one in a country the text
+  names ("Remote, Costa Rica, San Jose"), else the most populous, marked as guessed so the build
+  can place it better (`index.ingest.place_context`).
 - An unknown name before ", <state/country>" is a city: "Pittsburgh, PA" → Pittsburgh, US.
 - Regions go to `Location.regions` under their canonical names, in order of appearance: "Europe",
   "EMEA", "Middle East", "Africa", "Asia", "APAC", "Oceania", "North America", "LATAM",
@@ -37,6 +41,7 @@ matches a posting sharing any of its `facet_keys()`:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -81,31 +86,44 @@ def regions_containing(code: str) -> tuple[str, ...]:
     return tuple(sorted(name for name, countries in members if code in countries))
 
 
-def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UNKNOWN) -> Location:
-    """Countries, cities and regions (each in order of appearance) and workplace from free text."""
+def normalize_location(
+    raw: str | None,
+    workplace_hint: Workplace = Workplace.UNKNOWN,
+    known: Mapping[str, str] | None = None,
+) -> Location:
+    """Countries, cities and regions (each in order of appearance) and workplace from free text.
+
+    `known` maps the name key of a city several countries have ("santa clara") to the country
+    the rest of the build places it in when it says (`index.ingest.place_context`)."""
     text = (raw or "").strip()
     if not text:
         return Location(raw="", workplace=workplace_hint)
     folded = fold(text)
     matches = _read_in_context(text, find_places(text))
+    named = _countries_named(matches)
     countries: list[str] = []
     cities: dict[str, str] = {}  # casefolded -> first spelling, in order of appearance
     regions: dict[str, None] = {}  # canonical names, in order of appearance
+    guessed: list[str] = []  # shared city names placed without the text saying where
+    placed: list[tuple[str, str]] = []  # shared city names a qualifier placed
     prev: Place | None = None  # the previous match
     prev_end = 0  # where it ended
+    prev_key = ""  # its name key
     for i, (start, end, place) in enumerate(matches):
         kind, code, display = place
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         after_city = (
             prev is not None and prev[0] == "city" and _comma_between(text, prev_end, start)
         )
+        key = name_key(text[start:end])
         if kind == "city":
             cities.setdefault(display.casefold(), display)
             qualified = (
                 nxt is not None and nxt[2][0] in _QUALIFIERS and _comma_between(text, end, nxt[0])
             )
             # "Toronto, ON": the qualifier that follows names the country
-            countries.append("" if qualified else code)
+            code, guess = ("", False) if qualified else _city_country(key, code, named, known)
+            guessed += [key] if guess else []
         elif kind == "region":
             regions[code] = None
         else:
@@ -122,8 +140,12 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
                 code = "US"
             if code and unknown:
                 cities.setdefault(unknown.casefold(), unknown)
+            rivals = countries_with_city(prev_key) if after_city else set()
+            if len(rivals) > 1 and code in rivals:  # "Santa Clara, CA": evidence for the build
+                placed.append((prev_key, code))
+        if kind != "region":
             countries.append(code)
-        prev_end, prev = end, place
+        prev_end, prev, prev_key = end, place, key
     worldwide = bool(_WORLDWIDE.search(folded)) and not (any(countries) or cities or regions)
     return Location(
         raw=text,
@@ -132,7 +154,31 @@ def normalize_location(raw: str | None, workplace_hint: Workplace = Workplace.UN
         regions=tuple(regions),
         workplace=_workplace(folded, worldwide) or workplace_hint,
         worldwide=worldwide,
+        guessed=tuple(dict.fromkeys(guessed)),
+        placed=tuple(dict.fromkeys(placed)),
     )
+
+
+def _countries_named(matches: list[Found]) -> list[str]:
+    """The countries a text names outright or through a state or province, in order."""
+    kinds = ("country", "subdivision")
+    return list(dict.fromkeys(code for _, _, (kind, code, _) in matches if kind in kinds))
+
+
+def _city_country(
+    key: str, default: str, named: list[str], known: Mapping[str, str] | None
+) -> tuple[str, bool]:
+    """The country of a city no qualifier follows, and whether it was guessed: a name several
+    countries have is placed in the country the same text names ("Remote, Costa Rica, San
+    Jose"), else where `known` says the build places it, else in the most populous one's."""
+    rivals = countries_with_city(key)
+    if len(rivals) < 2:
+        return default, False
+    in_text = [code for code in named if code in rivals]
+    if in_text:
+        return (default if default in in_text else in_text[0]), False
+    chosen = (known or {}).get(key, default)
+    return (chosen if chosen in rivals else default), True
 
 
 @dataclass(frozen=True)
@@ -290,6 +336,7 @@ def _read_one(text: str, match: Found, before: Found | None, after: Found | None
 def _code_in_context(code: str, city_country: str) -> str:
     """A code after a city: that city's own country, else a US state, a province, a country."""
     tables = country_tables()
+    code = tables.alpha3.get(code, code)  # "Valencia, ESP"
     if code == city_country:
         return code
     if code in tables.us_states:

@@ -47,7 +47,7 @@ class Gazetteer:
     places: dict[str, Place]  # name key -> place, for names matched on folded text
     short: dict[str, Place]  # abbreviation as written ("US", "NYC") -> place
     longest: dict[str, int]  # a name's first word -> words in the longest name it starts
-    codes: re.Pattern[str]  # abbreviations and two-letter codes, on the raw text
+    codes: re.Pattern[str]  # abbreviations, two- and three-letter ISO codes, on the raw text
 
 
 @cache
@@ -61,10 +61,9 @@ def gazetteer() -> Gazetteer:
     for spelling in short:
         places.pop(name_key(spelling), None)  # "us" and "sf" stay words
     places = {key: place for key, place in places.items() if len(key) > 2}
+    spelled = sorted(short, key=len, reverse=True) + sorted(tables.alpha3)
     codes = re.compile(
-        r"(?<![A-Za-z.])(?:"
-        + "|".join(map(re.escape, sorted(short, key=len, reverse=True)))
-        + r"|[A-Z]{2})(?![A-Za-z])"
+        r"(?<![A-Za-z.])(?:" + "|".join(map(re.escape, spelled)) + r"|[A-Z]{2})(?![A-Za-z])"
     )
     longest: dict[str, int] = {}
     for key in places:

@@ -60,3 +60,31 @@ def test_understand_files_again_takes_every_posting_from_the_cache(tmp_path, inp
     assert first.understood.cached == 0
     assert again.understood.cached == len(again.understood.postings) == 60
     assert list(again.understood.postings) == list(first.understood.postings)
+
+
+SHARED_NAMES = [  # (id, company, location): the corpus's own strings
+    ("oklo-1", "Oklo", "Santa Clara, CA"),
+    ("oklo-2", "Oklo", "Santa Clara or Remote"),
+    ("dell", "Dell", "Remote,US,Alexandria, VA,Arlington, TX"),
+    ("dentsu", "Dentsu", "US,Remote,Alexandria, VA"),
+    ("test-board", None, "Alexandria Office"),
+    ("octo", "octoenergy", "remote,Valencia, ESP"),
+]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_shared_city_names_are_placed_by_the_whole_build(tmp_path, workers):
+    body = "<h2>What you'll do</h2><p>Build the storage engine.</p>"
+    path = tmp_path / "shared.jsonl"
+    records = [
+        {"id": i, "company": c, "title": "Engineer", "location": loc, "content_html": body}
+        for i, c, loc in SHARED_NAMES
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    files = understand_files([path], tmp_path / "cache.sqlite", workers, parallel_from=0)
+    countries = {p.id: p.location.countries for p in files.understood.postings}
+    assert countries["oklo-2"] == ("US",)  # not Santa Clara, Cuba
+    assert countries["test-board"] == ("US",)  # not Alexandria, Egypt
+    assert countries["octo"] == ("ES",)  # not Valencia, Venezuela
+    expected = understand_all(read_postings([path]).postings).postings
+    assert list(files.understood.postings) == expected
