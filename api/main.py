@@ -22,6 +22,7 @@ from api.state import AppState, IndexWatcher
 from api.timing import start_clock
 from index.embedding.base import Embedder
 from index.embedding.factory import configured_embedder
+from index.ingest.place_names import PLACES_CACHE, warm_places
 from index.settings import Settings, get_settings
 from index.storage.vectors import limit_threads
 
@@ -48,6 +49,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker_started()
         limit_threads(settings.torch_threads)
+        warm_places(settings.cache_dir / PLACES_CACHE)  # each worker loads them, none builds
         state = AppState(settings=settings, embedder=embedder_factory(settings))
         state.load()
         app.state.jobsearch = state

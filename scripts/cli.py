@@ -244,11 +244,13 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from index.build.rebuild import BuildOptions, rebuild
     from index.embedding.factory import configured_embedder
     from index.errors import NothingToIndexError
+    from index.ingest.place_names import PLACES_CACHE, warm_places
 
     missing = [str(p) for p in args.paths if not p.is_file()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
+    warm_places(settings.cache_dir / PLACES_CACHE)  # before the understanding workers fork
     embedder = configured_embedder(settings)
     if args.engine == "ray":
         from index.embedding.ray import RayEmbedder
@@ -377,12 +379,14 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from index.embedding.factory import configured_embedder
+    from index.ingest.place_names import PLACES_CACHE, warm_places
     from index.storage.loaded import open_index
     from search.filters import Filters
     from search.location_label import location_label
     from search.ranking import RankingConfig
     from search.service import SearchRequest, SearchService
 
+    warm_places(settings.cache_dir / PLACES_CACHE)
     embedder = configured_embedder(settings)
     service = SearchService(
         embedder,

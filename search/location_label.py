@@ -5,7 +5,7 @@ the region and the count (the full list stays in the posting and in `locations.c
 
 from __future__ import annotations
 
-from index.ingest.countries import REGION_COUNTRIES
+from index.ingest.countries import country_tables
 from index.ingest.locations import country_name, regions_containing
 from index.models import Location
 
@@ -40,4 +40,5 @@ def _smallest_region(code: str) -> str | None:
     """The region with the fewest countries among those containing `code` ("DE" → "Europe",
     not "EMEA"), or None for a country in no region."""
     regions = regions_containing(code)
-    return min(regions, key=lambda name: len(REGION_COUNTRIES[name])) if regions else None
+    members = country_tables().region_countries
+    return min(regions, key=lambda name: len(members[name])) if regions else None

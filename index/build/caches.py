@@ -25,8 +25,8 @@ import index.ingest as ingest_package
 from index import models
 from index.build import chunking
 from index.build.progress import Advance, ignore, stage_bar
-from index.ingest.countries import data_version as places_data_version
 from index.ingest.place_context import PlaceContext
+from index.ingest.place_store import data_version as places_data_version
 from index.ingest.understand import understand_posting
 from index.models import Chunk, Posting, RawPosting
 

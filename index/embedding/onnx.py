@@ -152,9 +152,11 @@ class OnnxEmbedder(PooledEmbedder):
             backend == "onnx-int8",
         )
         self._file = str(onnx_file)
-        self._session = self._open(threads)
-        # Opened now, not on the first query (a third of a second).
-        self._query_session = self._session if threads == 1 else self._open(1)
+        self._threads = threads
+        # Opened now, not on the first query (a third of a second). The session for batches is
+        # opened by the first batch: a server embeds queries only.
+        self._query_session = self._open(1)
+        self._batch_session = self._query_session if threads == 1 else None
 
     def _open(self, threads: int) -> ort.InferenceSession:
         import onnxruntime as ort
@@ -177,7 +179,9 @@ class OnnxEmbedder(PooledEmbedder):
         return vector
 
     def _hidden_states(self, ids: IntMatrix, mask: IntMatrix) -> npt.NDArray[np.float32]:
-        hidden: npt.NDArray[np.float32] = self._session.run(
+        if self._batch_session is None:
+            self._batch_session = self._open(self._threads)
+        hidden: npt.NDArray[np.float32] = self._batch_session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )[0]
         return hidden

