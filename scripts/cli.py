@@ -334,9 +334,13 @@ def print_rebuild_report(
     formats = ", ".join(f"{k}: {v}" for k, v in read.formats.items())
     print(f"  records read   {read.records_read}  ({formats})")
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
+    parsed = len(understood.postings) - understood.cached - understood.text_cached
+    again = understood.text_cached
+    reposted = f"; {again} more whose text was read before" if again else ""
     print(
-        f"  parsed         {len(understood.postings) - understood.cached} postings "
-        f"({understood.cached} unchanged, from the cache) in {report.understand_seconds:.1f} s,"
+        f"  parsed         {parsed} postings "
+        f"({understood.cached} unchanged, from the cache{reposted})"
+        f" in {report.understand_seconds:.1f} s,"
         f" {report.workers} process{'es' if report.workers > 1 else ''}"
     )
     print(f"  index          {m.index_type}, {m.backend} embeddings, {engine} engine")

@@ -130,6 +130,7 @@ class Understood:
     postings: Sequence[Posting] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (posting id, reason)
     cached: int = 0  # postings taken from the cache instead of parsed again
+    text_cached: int = 0  # of the rest, postings whose title and body were understood before
 
 
 def understand_all(

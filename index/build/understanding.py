@@ -26,10 +26,19 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar, overload
 
+import numpy as np
+import numpy.typing as npt
+
 from index.build.caches import DerivedCache, Understood, derived_key, understood_namespace
 from index.build.progress import stage_bar
 from index.errors import BuildError
-from index.ingest.boilerplate import BoilerplateTally, CompanyLines, PostingLines, posting_lines
+from index.ingest.boilerplate import (
+    BoilerplateTally,
+    CompanyLines,
+    PostingLines,
+    posting_lines,
+    section_line_keys,
+)
 from index.ingest.place_context import PlaceContext
 from index.ingest.readers import (
     ReadResult,
@@ -38,8 +47,8 @@ from index.ingest.readers import (
     iter_sources,
     parse_source,
 )
-from index.ingest.understand import understand_posting
-from index.models import Location, Posting
+from index.ingest.understand import UnderstoodText, posting_from_text, understand_text
+from index.models import Location, Posting, RawPosting
 
 BATCH = 64  # records a worker takes at a time
 AHEAD = 4  # batches queued per worker: enough to keep them busy, few enough to bound memory
@@ -51,21 +60,24 @@ START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else 
 
 T = TypeVar("T")
 R = TypeVar("R")
+_Text = tuple[UnderstoodText, npt.NDArray[np.uint64]]  # a text's understanding and line keys
 
 
 @dataclass(frozen=True)
 class _Parsed:
-    """One record's outcome in a worker: understood (`blob` is None when the cache had it),
-    failed to understand (`failed` says why), or skipped when read (`skipped`)."""
+    """One record's outcome in a worker: understood (`rows` are what to add to the cache: its
+    posting, and its text's understanding when new or read further), failed to understand
+    (`failed` says why), or skipped when read (`skipped`)."""
 
     id: str = ""
     key: bytes = b""
-    blob: bytes | None = None
+    rows: tuple[tuple[bytes, bytes], ...] = ()
     sections: int = 0
     lines: PostingLines | None = None
     failed: str | None = None
     skipped: SkippedRecord | None = None
     cached: bool = False  # taken from the cache, not understood now
+    text_cached: bool = False  # understood now, but its text was understood before
     company: str = ""
     location: Location | None = None  # when it places a shared city name (place_context)
 
@@ -148,9 +160,8 @@ class _Collector:
                 self.duplicates.append(item.id)
                 del self._outcomes[self._position_of[item.id]]
             self._position_of[item.id] = self._position
-            self._outcomes[self._position] = replace(item, blob=None, location=None)
-            if item.blob is not None:
-                self._pending.append((item.key, item.blob))
+            self._outcomes[self._position] = replace(item, rows=(), location=None)
+            self._pending.extend(item.rows)
             if item.location is not None:
                 self._places.add(item.id, item.company, item.location)
         if len(self._pending) >= WRITE_EVERY:
@@ -180,6 +191,7 @@ class _Collector:
             keys.append(outcome.key)
             sections += outcome.sections
             understood.cached += outcome.cached
+            understood.text_cached += outcome.text_cached
             if outcome.lines is not None:
                 self._tally.add(outcome.lines)
         read.skipped.extend(self.skipped)
@@ -238,6 +250,7 @@ _worker: dict[str, object] = {}
 def _init_worker(cache: Path, namespace: str, max_record_bytes: int) -> None:
     _worker["db"] = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=30)
     _worker["namespace"] = namespace
+    _worker["text_namespace"] = f"{namespace}|text"
     _worker["cap"] = max_record_bytes
 
 
@@ -248,48 +261,79 @@ def _close_worker() -> None:
 
 
 def understand_batch(sources: list[RecordSource]) -> list[_Parsed]:
-    """Parse each record, take its understood posting from the cache or understand it."""
-    db, namespace = _worker["db"], str(_worker["namespace"])
+    """Parse each record, take its understood posting from the cache or understand it: its
+    text from the cache when the same title and body were understood before, else anew."""
+    db = _worker["db"]
     assert isinstance(db, sqlite3.Connection)
-    cap = _worker["cap"]
+    cap, namespace = _worker["cap"], str(_worker["namespace"])
     assert isinstance(cap, int)
     parsed = [parse_source(source, cap) for source in sources]
-    keys = {id(p): derived_key(namespace, p) for p in parsed if not isinstance(p, SkippedRecord)}
-    found: dict[bytes, bytes] = {}
-    if keys:
-        marks = ",".join("?" * len(keys))
-        rows = db.execute(
-            f"SELECT key, value FROM derived WHERE key IN ({marks})", list(keys.values())
-        )
-        found = dict(rows.fetchall())
+    raws = [p for p in parsed if not isinstance(p, SkippedRecord)]
+    keys = {id(raw): derived_key(namespace, raw) for raw in raws}
+    found = _cached(db, keys.values())
+    text_keys = {id(raw): _text_key(raw) for raw in raws if keys[id(raw)] not in found}
+    texts: dict[bytes, _Text | bytes] = dict(_cached(db, text_keys.values()))
     out = []
     for raw in parsed:
         if isinstance(raw, SkippedRecord):
             out.append(_Parsed(skipped=raw))
             continue
         key = keys[id(raw)]
-        blob = found.get(key)
         try:
-            posting = pickle.loads(blob) if blob is not None else understand_posting(raw)
+            if key in found:
+                posting = pickle.loads(found[key])  # our own file
+                lines = posting_lines(posting)
+                parsed_item = _Parsed(raw.id, key, (), len(posting.sections), lines, cached=True)
+                out.append(_with_place(parsed_item, posting))
+            else:
+                out.append(_understand(raw, key, text_keys[id(raw)], texts))
         except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
             out.append(_Parsed(raw.id, key, failed=f"{type(exc).__name__}: {exc}"))
-            continue
-        fresh = None if blob is not None else pickle.dumps(posting, pickle.HIGHEST_PROTOCOL)
-        lines = posting_lines(posting)
-        location = posting.location
-        out.append(
-            _Parsed(
-                raw.id,
-                key,
-                fresh,
-                len(posting.sections),
-                lines,
-                cached=blob is not None,
-                company=posting.company,
-                location=location if location.placed else None,
-            )
-        )
     return out
+
+
+def _understand(
+    raw: RawPosting, key: bytes, text_key: bytes, texts: dict[bytes, _Text | bytes]
+) -> _Parsed:
+    """One record not in the cache; `texts` holds the texts known so far (pickled as the cache
+    has them, or understood in this batch) and takes this record's."""
+    known = texts.get(text_key)
+    entry: _Text | None = pickle.loads(known) if isinstance(known, bytes) else known
+    if entry is None:
+        understood = understand_text(raw.title, raw.body, raw.body_format)
+        entry = (understood, section_line_keys(understood.sections))
+    posting, completed = posting_from_text(raw, entry[0])
+    rows = [(key, pickle.dumps(posting, pickle.HIGHEST_PROTOCOL))]
+    if known is None or completed != entry[0]:  # new, or it read more of the text
+        entry = (completed, entry[1])
+        rows.append((text_key, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)))
+    texts[text_key] = entry
+    lines = posting_lines(posting, entry[1])
+    parsed = _Parsed(
+        raw.id, key, tuple(rows), len(posting.sections), lines, text_cached=known is not None
+    )
+    return _with_place(parsed, posting)
+
+
+def _with_place(parsed: _Parsed, posting: Posting) -> _Parsed:
+    """What the build's place context needs of a posting that places a shared city name."""
+    if not posting.location.placed:
+        return parsed
+    return replace(parsed, company=posting.company, location=posting.location)
+
+
+def _text_key(raw: RawPosting) -> bytes:
+    """What a text's understanding depends on: its title, body and markup, nothing else."""
+    return derived_key(str(_worker["text_namespace"]), (raw.title, raw.body, raw.body_format))
+
+
+def _cached(db: sqlite3.Connection, keys: Iterable[bytes]) -> dict[bytes, bytes]:
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    marks = ",".join("?" * len(keys))
+    rows = db.execute(f"SELECT key, value FROM derived WHERE key IN ({marks})", keys)
+    return dict(rows.fetchall())
 
 
 def _ordered_map(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from index.models import Posting
+from index.models import Posting, Section
 
 MIN_DISTINCT_TITLES = 3
 MIN_LINE_CHARS = 25  # shorter lines ("- Python", "Benefits") say too little to judge
@@ -55,10 +55,11 @@ class PostingLines:
     lines: npt.NDArray[np.uint64]  # its distinct line keys, as integers
 
 
-def posting_lines(posting: Posting) -> PostingLines:
-    """One posting's company, title and line keys."""
+def posting_lines(posting: Posting, keys: npt.NDArray[np.uint64] | None = None) -> PostingLines:
+    """One posting's company, title and line keys (`keys`: its sections' `section_line_keys`,
+    when known already)."""
     title = " ".join(posting.title.casefold().split())
-    keys = np.array([int(k, 16) for k in _posting_line_keys(posting)], dtype=np.uint64)
+    keys = section_line_keys(posting.sections) if keys is None else keys
     title_hash = int.from_bytes(hashlib.blake2b(title.encode(), digest_size=8).digest(), "big")
     return PostingLines(company_key(posting.company), title_hash, keys)
 
@@ -115,9 +116,14 @@ def strip_boilerplate(text: str, lines: set[str]) -> str:
     return "\n".join(line for line in text.splitlines() if line_key(line) not in lines)
 
 
-def _posting_line_keys(posting: Posting) -> Iterable[str]:
+def section_line_keys(sections: Iterable[Section]) -> npt.NDArray[np.uint64]:
+    """The distinct keys of the lines of `sections`, as integers, in order of appearance."""
+    return np.array([int(k, 16) for k in _line_keys(sections)], dtype=np.uint64)
+
+
+def _line_keys(sections: Iterable[Section]) -> Iterable[str]:
     seen: set[str] = set()
-    for section in posting.sections:
+    for section in sections:
         for line in section.text.splitlines():
             key = line_key(line)
             if key is not None and key not in seen:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from index.build import understanding
 from index.build.caches import understand_all
 from index.build.understanding import understand_files
 from index.ingest.boilerplate import find_boilerplate
@@ -88,3 +89,70 @@ def test_shared_city_names_are_placed_by_the_whole_build(tmp_path, workers):
     assert countries["octo"] == ("ES",)  # not Valencia, Venezuela
     expected = understand_all(read_postings([path]).postings).postings
     assert list(files.understood.postings) == expected
+
+
+def _reposted(tmp_path, records: list[dict[str, object]]):
+    path = tmp_path / "reposted.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_a_reposted_text_is_understood_once_and_each_record_keeps_its_own_fields(tmp_path):
+    """The same title and body under other ids, places and teams: the text is read once, and
+    each posting is what understanding its record alone gives (its own location, workplace
+    and team, the text's team and workplace where its fields name none)."""
+    base = json.loads(SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines()[0])
+    base["title"] = "Payments Engineer"
+    base["content_html"] = (
+        "<p>You will join the Payments team. This role is fully remote.</p>"
+        "<h3>What you'll do</h3><ul><li>Build Go services and write SQL queries.</li></ul>"
+    )
+    variants = [
+        {"id": "a", "location": "Berlin, Germany", "team": None},
+        {"id": "b", "location": "Remote - US", "team": "Platform"},
+        {"id": "c", "location": None, "team": None},
+        {"id": "d", "location": "London (Hybrid)", "team": "0000: Pipeline Parent"},
+    ]
+    path = _reposted(tmp_path, [{**base, **v, "url": f"https://x/{v['id']}"} for v in variants])
+    cache = tmp_path / "cache.sqlite"
+    files = understand_files([path], cache, 1, 0)
+    postings = list(files.understood.postings)
+    assert postings == understand_all(read_postings([path]).postings).postings
+    assert files.understood.text_cached == 3  # the first read the text; the others reused it
+    assert [p.id for p in postings] == ["a", "b", "c", "d"]
+    assert [p.url for p in postings] == [f"https://x/{v['id']}" for v in variants]
+    workplaces = [p.location.workplace.value for p in postings]
+    assert workplaces == ["remote", "remote", "remote", "hybrid"]
+    assert [p.location.countries for p in postings][:2] == [("DE",), ("US",)]
+    assert [p.team for p in postings] == ["Payments", "Platform", "Payments", "Payments"]
+    assert len({p.sections for p in postings}) == 1 and postings[0].languages == ("Go", "SQL")
+
+
+def test_a_text_understood_before_is_taken_from_the_cache_by_a_new_record(tmp_path, monkeypatch):
+    """A later build with a new record of a known text does not parse the body again, and
+    gives what parsing it would."""
+    base = json.loads(SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines()[0])
+    cache = tmp_path / "cache.sqlite"
+    understand_files([_reposted(tmp_path, [base])], cache, 1, 0)
+    moved = {**base, "id": "moved", "location": "Tokyo, Japan", "team": None}
+    expected = understand_all(read_postings([_reposted(tmp_path, [moved])]).postings).postings
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("the body was parsed again")
+
+    monkeypatch.setattr(understanding, "understand_text", no_parsing)
+    files = understand_files([_reposted(tmp_path, [moved])], cache, 1, 0)
+    assert list(files.understood.postings) == expected
+    assert files.understood.text_cached == 1 and files.understood.cached == 0
+    assert expected[0].location.countries == ("JP",) and expected[0].id == "moved"
+
+
+def test_a_changed_title_is_a_new_text(tmp_path):
+    """The title is part of the text: it decides the level and the languages too."""
+    base = json.loads(SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines()[0])
+    records = [base, {**base, "id": "lead", "title": "Staff Haskell Engineer"}]
+    files = understand_files([_reposted(tmp_path, records)], tmp_path / "c.sqlite", 1, 0)
+    first, second = files.understood.postings
+    assert files.understood.text_cached == 0
+    assert (first.level.value, second.level.value) == ("senior", "staff")
+    assert "Haskell" in second.languages and "Haskell" not in first.languages
