@@ -30,13 +30,16 @@ class SectionKind(StrEnum):
     OTHER = "other"
 
 
+_KIND_CODES = {kind: code for code, kind in enumerate(SectionKind)}  # its position
+
+
 # Sections about the company rather than the job: weighted down on both sides of a search.
 CONTEXT_KINDS = frozenset({SectionKind.ABOUT_COMPANY, SectionKind.BENEFITS, SectionKind.LEGAL})
 
 
 def section_kind_code(kind: SectionKind) -> int:
     """The small integer a loaded catalog stores per chunk for its section kind."""
-    return list(SectionKind).index(kind)
+    return _KIND_CODES[kind]
 
 
 class Level(StrEnum):

@@ -1,5 +1,6 @@
 """One pass over the understood postings, a batch at a time: chunk each batch (cached) and
-write its catalog rows; then embed every chunk (cached) and complete the catalog.
+build its catalog rows, on every core (index.build.catalog_rows), and write the rows; then
+embed every chunk (cached) and complete the catalog.
 
 Postings are never all in memory (a CachedPostings reads them back from the understood cache
 as the pass goes); what the embedding step needs of all of them, each chunk's text, is kept.
@@ -7,12 +8,14 @@ as the pass goes); what the embedding step needs of all of them, each chunk's te
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
 from pathlib import Path
 
-from index.build.caches import CHUNK_CACHE_FILE, chunk_batches
+from index.build.caches import CHUNK_CACHE_FILE
+from index.build.catalog_rows import catalog_batches
 from index.build.chunking import chunk_posting
 from index.build.progress import stage_bar
 from index.embedding.base import Embedder
@@ -22,8 +25,6 @@ from index.models import Posting, Vectors
 from index.storage.catalog import CATALOG_FILE
 from index.storage.catalog_write import CatalogWriter
 from index.timing import StageTimer
-
-CATALOG_BATCH = 1000  # postings chunked and written to the catalog at a time
 
 
 @dataclass(frozen=True)
@@ -44,32 +45,33 @@ def assemble(
     batch_size: int,
     progress: bool,
     timer: StageTimer,
+    workers: int = 0,
 ) -> Assembled:
-    """Chunk, write the catalog into `staging` and embed, timed into `timer` (chunk, catalog,
-    embed); the caches live in `root`."""
+    """Chunk, write the catalog into `staging` and embed, timed into `timer` ("chunk": waiting
+    for the batches' chunks and rows, which `workers` processes make, one per core by default;
+    "catalog": writing them; "embed"); the caches live in `root`."""
     texts: list[str] = []
     sections = 0
     writer = CatalogWriter(staging / CATALOG_FILE, boilerplate)
     try:
         with stage_bar(progress, "chunk", len(postings), "posting") as advance:
-            chunked = chunk_batches(
-                root / CHUNK_CACHE_FILE,
-                _batches(postings, CATALOG_BATCH),
-                embedder.name,
-                chunk_limit,
-                lambda p: chunk_posting(p, embedder.count_tokens, chunk_limit),
-                advance,
+            batches = catalog_batches(
+                postings,
+                (root / CHUNK_CACHE_FILE, embedder.name, chunk_limit),
+                partial(chunk_posting, count_tokens=embedder.count_tokens, max_tokens=chunk_limit),
+                boilerplate,
+                workers or os.cpu_count() or 1,
             )
             while True:
                 with timer.stage("chunk"):
-                    batch, chunks = next(chunked, (None, []))
+                    batch = next(batches, None)
                 if batch is None:
                     break
                 with timer.stage("catalog"):
-                    for posting, group in zip(batch, chunks, strict=True):
-                        writer.add(posting, group)
-                        texts.extend(c.text for c in group)
-                        sections += len(posting.sections)
+                    writer.add_rows(batch.rows)
+                texts.extend(batch.texts)
+                sections += batch.sections
+                advance(batch.postings)
         with timer.stage("embed"):
             vectors, stats, encode_seconds = _embed(root, embedder, texts, batch_size, progress)
         with timer.stage("catalog"):
@@ -100,9 +102,3 @@ def _embed(
     finally:
         cache.close()
     return vectors, stats, model_timer.seconds.get("model", 0.0)
-
-
-def _batches(postings: Iterable[Posting], size: int) -> Iterator[list[Posting]]:
-    iterator = iter(postings)
-    while batch := list(islice(iterator, size)):
-        yield batch

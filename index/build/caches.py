@@ -188,24 +188,35 @@ def chunk_batches(
     advance: Advance = ignore,
 ) -> Iterator[tuple[Sequence[Posting], list[list[Chunk]]]]:
     """Each batch of postings with its postings' chunks, from the cache at `path` or from
-    `chunk` (then stored). A posting's chunks depend only on its title and sections (the same
-    text posted again, in another city or under another id, is chunked once), the token limit,
-    the tokenizer (the model) and the chunking code, which the key covers."""
-    namespace = f"chunks|{model}|{chunk_tokens}|{code_version(chunking, models)}"
-    with DerivedCache[Posting, list[Chunk]](path, namespace, _chunked_content) as cache:
+    `chunk` (then stored)."""
+    with chunk_cache(path, model, chunk_tokens) as cache:
         for batch in batches:
-            out = cache.map(batch, chunk, advance)
-            chunks: list[list[Chunk]] = []
-            for posting, value in zip(batch, out, strict=True):
-                if isinstance(value, Exception):
-                    raise value  # chunking an understood posting does not fail; if it does, say so
-                chunks.append(
-                    [
-                        c if c.posting_id == posting.id else replace(c, posting_id=posting.id)
-                        for c in value
-                    ]
-                )
-            yield batch, chunks
+            yield batch, chunk_batch(cache, batch, chunk, advance)
+
+
+def chunk_cache(path: Path, model: str, chunk_tokens: int) -> DerivedCache[Posting, list[Chunk]]:
+    """The chunk cache at `path`. A posting's chunks depend only on its title and sections (the
+    same text posted again, in another city or under another id, is chunked once), the token
+    limit, the tokenizer (the model) and the chunking code, which the key covers."""
+    namespace = f"chunks|{model}|{chunk_tokens}|{code_version(chunking, models)}"
+    return DerivedCache[Posting, list[Chunk]](path, namespace, _chunked_content)
+
+
+def chunk_batch(
+    cache: DerivedCache[Posting, list[Chunk]],
+    batch: Sequence[Posting],
+    chunk: Callable[[Posting], list[Chunk]],
+    advance: Advance = ignore,
+) -> list[list[Chunk]]:
+    """Each posting's chunks, from `cache` or from `chunk` (then stored)."""
+    chunks: list[list[Chunk]] = []
+    for posting, value in zip(batch, cache.map(batch, chunk, advance), strict=True):
+        if isinstance(value, Exception):
+            raise value  # chunking an understood posting does not fail; if it does, say so
+        chunks.append(
+            [c if c.posting_id == posting.id else replace(c, posting_id=posting.id) for c in value]
+        )
+    return chunks
 
 
 def _chunked_content(posting: Posting) -> object:

@@ -58,7 +58,7 @@ class BuildOptions:
     nprobe: int = DEFAULT_NPROBE
     progress: bool = False  # one bar per stage on stderr
     max_record_bytes: int = 200_000  # a record with a larger body is skipped; 0: no cap
-    workers: int = 0  # processes reading and understanding records (0: one per core)
+    workers: int = 0  # processes understanding, chunking and making rows (0: one per core)
 
     @classmethod
     def from_settings(cls, settings: Settings, **changes: object) -> BuildOptions:
@@ -76,7 +76,7 @@ class BuildOptions:
     def build_fields(self) -> dict[str, Any]:
         """The options `build_index` takes (the rest apply to reading)."""
         fields = asdict(self)
-        del fields["max_record_bytes"], fields["workers"]
+        del fields["max_record_bytes"]
         return fields
 
 
@@ -234,6 +234,7 @@ def build_index(
     nprobe: int = DEFAULT_NPROBE,
     gate: Gate | None = None,
     boilerplate: CompanyLines | None = None,
+    workers: int = 0,
 ) -> BuildReport:
     """Build a new index from understood postings and make it current (see BuildOptions),
     unless `gate` refuses it: then it stays beside the current one, and the report says why."""
@@ -251,7 +252,16 @@ def build_index(
         with timer.stage("boilerplate"):
             boilerplate = find_boilerplate(postings) if boilerplate is None else boilerplate
         embedded = assemble(
-            postings, embedder, root, staging, boilerplate, chunk_limit, batch_size, progress, timer
+            postings,
+            embedder,
+            root,
+            staging,
+            boilerplate,
+            chunk_limit,
+            batch_size,
+            progress,
+            timer,
+            workers,
         )
         with timer.stage("store"):
             index_type = choose_index_type(index_type, len(embedded.vectors), ann_min_chunks)

@@ -18,18 +18,18 @@ import multiprocessing
 import os
 import pickle
 import sqlite3
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 from index.build.caches import DerivedCache, Understood, derived_key, understood_namespace
+from index.build.pool import START_METHOD, batched, ordered_map
 from index.build.progress import stage_bar
 from index.errors import BuildError
 from index.ingest.boilerplate import (
@@ -54,12 +54,7 @@ BATCH = 64  # records a worker takes at a time
 AHEAD = 4  # batches queued per worker: enough to keep them busy, few enough to bound memory
 PARALLEL_MIN_RECORDS = 2000  # fewer records are understood in this process
 WRITE_EVERY = 500  # new postings written to the cache at a time
-# Forked workers start at once and need no `if __name__ == "__main__"` guard in whatever script
-# calls rebuild(); they touch nothing of the parent's but this module's own functions.
-START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
-T = TypeVar("T")
-R = TypeVar("R")
 _Text = tuple[UnderstoodText, npt.NDArray[np.uint64]]  # a text's understanding and line keys
 
 
@@ -109,7 +104,7 @@ def understand_files(
     namespace = understood_namespace()
     DerivedCache[object, object](cache, namespace).close()  # the table exists before workers read
     read = ReadResult()
-    batches = _batched(iter_sources(paths, read), BATCH)
+    batches = batched(iter_sources(paths, read), BATCH)
     head = list(islice(batches, parallel_from // BATCH + 1))
     parallel = workers > 1 and sum(map(len, head)) >= parallel_from
     everything = chain(head, batches)
@@ -129,7 +124,7 @@ def understand_files(
             with ProcessPoolExecutor(
                 workers, context, initializer=_init_worker, initargs=settings
             ) as pool:
-                for done in _ordered_map(pool, understand_batch, everything, workers * AHEAD):
+                for done in ordered_map(pool, understand_batch, everything, workers * AHEAD):
                     collector.add(done)
                     advance(len(done))
     return collector.finish(read, workers if parallel else 1)
@@ -334,23 +329,3 @@ def _cached(db: sqlite3.Connection, keys: Iterable[bytes]) -> dict[bytes, bytes]
     marks = ",".join("?" * len(keys))
     rows = db.execute(f"SELECT key, value FROM derived WHERE key IN ({marks})", keys)
     return dict(rows.fetchall())
-
-
-def _ordered_map(
-    pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int
-) -> Iterator[R]:
-    """`fn` over `items` in the pool, results in input order, at most `ahead` submitted and
-    not yet taken (ProcessPoolExecutor.map would submit the whole input at once)."""
-    queued: deque[Future[R]] = deque()
-    for item in items:
-        queued.append(pool.submit(fn, item))
-        if len(queued) >= ahead:
-            yield queued.popleft().result()
-    while queued:
-        yield queued.popleft().result()
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch

@@ -13,6 +13,8 @@ import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +82,23 @@ CREATE TABLE facets (
 CREATE INDEX facets_by_value ON facets(field, value);
 CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
-INSERTS = {
-    "postings": f"INSERT INTO postings VALUES ({','.join('?' * 18)})",
-    "bodies": "INSERT INTO bodies VALUES (?,?)",
-    "sections": "INSERT INTO sections VALUES (?,?,?,?,?,?)",
-    "chunks": "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-    KEYWORD_TABLE: f"INSERT INTO {KEYWORD_TABLE}(rowid, title, job, context) VALUES (?,?,?,?)",
-    "facets": "INSERT INTO facets VALUES (?,?,?,?)",
-}
+
+
+def _inserts(first_pid: int, first_chunk: int) -> dict[str, str]:
+    """Each table's INSERT for a batch whose rows number postings and chunks from 0: the batch's
+    place in the catalog is added in SQL (rows built elsewhere need no renumbering)."""
+    p, c = f"?+{int(first_pid)}", f"?+{int(first_chunk)}"
+    return {
+        "postings": f"INSERT INTO postings VALUES ({p},{','.join('?' * 15)},{c},{c})",
+        "bodies": f"INSERT INTO bodies VALUES ({p},?)",
+        "sections": f"INSERT INTO sections VALUES ({p},?,?,?,?,?)",
+        "chunks": f"INSERT INTO chunks VALUES ({c},{p},?,?,?,?,?)",
+        KEYWORD_TABLE: f"INSERT INTO {KEYWORD_TABLE}(rowid, title, job, context) VALUES ({p},?,?,?)",
+        "facets": f"INSERT INTO facets VALUES (?,?,?,{p})",
+    }
+
+
+TABLES = tuple(_inserts(0, 0))
 
 
 def facet_values(posting: Posting) -> list[tuple[str, str, str]]:
@@ -129,9 +140,64 @@ def write_catalog(
             writer.add(posting, chunks)
 
 
+@dataclass
+class CatalogRows:
+    """A batch of postings' rows, postings and chunks numbered from 0 in it: everything a
+    catalog needs of them that takes work (laying out and compressing bodies, locating
+    passages, boilerplate, keyword text, words), so that it can be built in another process
+    and only written in the writer's."""
+
+    tables: dict[str, list[tuple[object, ...]]] = field(
+        default_factory=lambda: {table: [] for table in TABLES}
+    )
+    chunk_counts: list[int] = field(default_factory=list)
+    arrays: dict[str, array[Any]] = field(
+        default_factory=lambda: {"chunk_kind": array("b"), "chunk_boilerplate": array("f")}
+    )
+    updated_ts: array[float] = field(default_factory=lambda: array("d"))
+    words: Counter[str] = field(default_factory=Counter)  # word -> postings using it
+    chunks: int = 0
+
+    def add(self, posting: Posting, chunks: Sequence[Chunk], boilerplate: CompanyLines) -> None:
+        pid, first_chunk = len(self.chunk_counts), self.chunks
+        company_lines = boilerplate.get(company_key(posting.company), set())
+        body, spans = lay_out(posting.sections)
+        rows = self.tables
+        rows["postings"].append(posting_row(pid, posting, first_chunk, len(chunks)))
+        rows["bodies"].append((pid, compress(body)))
+        rows["sections"].extend(
+            (pid, i, s.kind.value, span.start, span.heading_chars, span.end)
+            for i, (s, span) in enumerate(zip(posting.sections, spans, strict=True))
+        )
+        rows["chunks"].extend(chunk_rows(posting, chunks, body, first_chunk, pid))
+        self.arrays["chunk_kind"].extend(section_kind_code(c.kind) for c in chunks)
+        self.arrays["chunk_boilerplate"].extend(
+            boilerplate_share(c.passage, company_lines) for c in chunks
+        )
+        self.updated_ts.append(timestamp(posting.updated_at))
+        keyword = keyword_row(posting, company_lines)
+        rows[KEYWORD_TABLE].append((pid, *keyword))
+        self.words.update(posting_words(keyword))
+        rows["facets"].extend((f, value, label, pid) for f, value, label in facet_values(posting))
+        self.chunk_counts.append(len(chunks))
+        self.chunks += len(chunks)
+
+
+def catalog_rows(
+    postings: Sequence[Posting],
+    chunks_by_posting: Sequence[Sequence[Chunk]],
+    boilerplate: CompanyLines | None = None,
+) -> CatalogRows:
+    """The rows of a batch of postings (`CatalogWriter.add_rows` writes them)."""
+    rows = CatalogRows()
+    for posting, chunks in zip(postings, chunks_by_posting, strict=True):
+        rows.add(posting, chunks, boilerplate or {})
+    return rows
+
+
 class CatalogWriter:
-    """Writes a new catalog posting by posting, in batches of rows; the indexes over all of
-    them (the BM25 term index, the vocabulary) are written when it closes without an error."""
+    """Writes a new catalog a batch of postings at a time; the indexes over all of them (the
+    BM25 term index, the vocabulary) are written when it closes without an error."""
 
     def __init__(self, path: Path, boilerplate: CompanyLines | None = None) -> None:
         self._boilerplate = boilerplate or {}
@@ -142,7 +208,7 @@ class CatalogWriter:
             f"PRAGMA page_size = {PAGE_SIZE}; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
         )
         self._db.executescript(SCHEMA + KEYWORD_SCHEMA)
-        self._rows: dict[str, list[tuple[object, ...]]] = {table: [] for table in INSERTS}
+        self._pending = CatalogRows()
         self._words: Counter[str] = Counter()
         # What a loaded catalog keeps in memory, one value per chunk or posting: stored as
         # arrays, so opening even a large catalog reads a few blobs, not a row per chunk.
@@ -157,36 +223,33 @@ class CatalogWriter:
 
     def add(self, posting: Posting, chunks: Sequence[Chunk]) -> None:
         """Queue one posting's rows (written a batch at a time)."""
-        pid = self.postings
-        company_lines = self._boilerplate.get(company_key(posting.company), set())
-        body, spans = lay_out(posting.sections)
-        rows = self._rows
-        rows["postings"].append(posting_row(pid, posting, self.chunks, len(chunks)))
-        rows["bodies"].append((pid, compress(body)))
-        rows["sections"].extend(
-            (pid, i, s.kind.value, span.start, span.heading_chars, span.end)
-            for i, (s, span) in enumerate(zip(posting.sections, spans, strict=True))
-        )
-        rows["chunks"].extend(chunk_rows(posting, chunks, body, self.chunks, pid))
-        self._arrays["chunk_kind"].extend(section_kind_code(c.kind) for c in chunks)
-        self._arrays["chunk_boilerplate"].extend(
-            boilerplate_share(c.passage, company_lines) for c in chunks
-        )
-        self._arrays["chunk_end"].append(self.chunks + len(chunks))
-        self._arrays["updated_ts"].append(timestamp(posting.updated_at))
-        keyword = keyword_row(posting, company_lines)
-        rows[KEYWORD_TABLE].append((pid, *keyword))
-        self._words.update(posting_words(keyword))
-        rows["facets"].extend((f, value, label, pid) for f, value, label in facet_values(posting))
-        self.postings += 1
-        self.chunks += len(chunks)
-        if self.postings % BATCH_POSTINGS == 0:
+        self._pending.add(posting, chunks, self._boilerplate)
+        if len(self._pending.chunk_counts) >= BATCH_POSTINGS:
             self._flush()
 
+    def add_rows(self, rows: CatalogRows) -> None:
+        """Write a batch's rows (`catalog_rows`, built with this catalog's boilerplate) after
+        the postings written so far."""
+        self._flush()
+        self._write(rows)
+
     def _flush(self) -> None:
-        for table, rows in self._rows.items():
-            self._db.executemany(INSERTS[table], rows)
-            rows.clear()
+        if self._pending.chunk_counts:
+            self._write(self._pending)
+            self._pending = CatalogRows()
+
+    def _write(self, rows: CatalogRows) -> None:
+        for table, insert in _inserts(self.postings, self.chunks).items():
+            self._db.executemany(insert, rows.tables[table])
+        ends = accumulate(rows.chunk_counts, initial=self.chunks)
+        next(ends)
+        self._arrays["chunk_end"].extend(ends)
+        for name, values in rows.arrays.items():
+            self._arrays[name].extend(values)
+        self._arrays["updated_ts"].extend(rows.updated_ts)
+        self._words.update(rows.words)
+        self.postings += len(rows.chunk_counts)
+        self.chunks += rows.chunks
 
     def close(self, complete: bool = True) -> None:
         try:

@@ -112,7 +112,8 @@ def _count_range(
 ) -> tuple[IntArray, IntArray, IntArray]:
     """For one range of tokens: each (token, posting) pair's pid and counts per column, in
     token then pid order, and how many postings each token has."""
-    column = " + ".join(f"{i} * (col = '{name}')" for i, name in enumerate(COLUMNS) if i)
+    cases = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(COLUMNS) if i)
+    column = f"CASE col {cases} ELSE 0 END"
     (text,) = db.execute(
         f"SELECT group_concat(doc * 4 + {column}, ',') FROM temp.term_places"
         " WHERE term >= ? AND term <= ?",
@@ -126,8 +127,9 @@ def _count_range(
         )
     token = np.repeat(np.arange(len(tokens)), occurrences)
     doc, col = places >> 2, places & 3
-    order = np.lexsort((doc, token))  # FTS5 lists them so already; make sure
-    token, doc, col = token[order], doc[order], col[order]
+    if not _in_order(token, doc):  # FTS5 lists them so already: sorted only if it did not
+        order = np.lexsort((doc, token))
+        token, doc, col = token[order], doc[order], col[order]
     new_pair = np.ones(len(doc), dtype=bool)
     new_pair[1:] = (token[1:] != token[:-1]) | (doc[1:] != doc[:-1])
     pair = np.cumsum(new_pair) - 1
@@ -135,3 +137,9 @@ def _count_range(
     counts = np.bincount(pair * len(COLUMNS) + col, minlength=pairs * len(COLUMNS))
     per_token = np.bincount(token[new_pair], minlength=len(tokens))
     return doc[new_pair], counts.reshape(pairs, len(COLUMNS)), per_token
+
+
+def _in_order(token: IntArray, doc: IntArray) -> bool:
+    """Whether (token, doc) pairs ascend (ties allowed): a check, much cheaper than a sort."""
+    same_token = token[1:] == token[:-1]
+    return bool(np.all((token[1:] > token[:-1]) | (same_token & (doc[1:] >= doc[:-1]))))

@@ -20,8 +20,8 @@ MAX_WORD_CHARS = 30
 
 def posting_words(columns: Iterable[str]) -> set[str]:
     """The distinct words of one posting's keyword text, as the vocabulary counts them."""
-    text = " ".join(columns).casefold()
-    return {w for w in _WORD.findall(text) if len(w) <= MAX_WORD_CHARS}
+    words = set(_WORD.findall(" ".join(columns).casefold()))
+    return {w for w in words if len(w) <= MAX_WORD_CHARS}
 
 
 def write_vocabulary(db: sqlite3.Connection, counts: Counter[str]) -> None:

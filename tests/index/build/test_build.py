@@ -141,9 +141,9 @@ def test_rebuild_rechunks_only_changed_postings(tmp_path, monkeypatch):
     calls = []
     real_chunk = assemble.chunk_posting
 
-    def counting_chunk(posting, *args):
+    def counting_chunk(posting, *args, **kwargs):
         calls.append(posting.id)
-        return real_chunk(posting, *args)
+        return real_chunk(posting, *args, **kwargs)
 
     monkeypatch.setattr(assemble, "chunk_posting", counting_chunk)
     postings = synthetic_postings(20)
