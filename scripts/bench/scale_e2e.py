@@ -91,6 +91,7 @@ def child_build(params: dict[str, Any]) -> dict[str, Any]:
         **{f"{k}_seconds": round(v, 1) for k, v in build.stages.items()},
         "catalog_mb": round((build.directory / CATALOG_FILE).stat().st_size / 1e6, 1),
         "peak_rss_mib": round(peak_rss_mib(), 0),
+        "worker_peak_rss_mib": round(peak_rss_mib(children=True), 0),  # the largest worker
     }
 
 
@@ -178,7 +179,7 @@ def render_scale_e2e(result: dict[str, Any]) -> str:
         "|---|---|---|",
         f"| synth | seconds, input MB | {result['synth']['seconds']} s, {result['synth']['input_mb']} MB |",
         f"| warm (real postings) | seconds, embedded, from cache | {w['seconds']} s, {w['embedded']}, {w['from_embedding_cache']} |",
-        f"| build | seconds, postings/s, peak RSS | {b['seconds']} s, {b['postings_per_s']}, {b['peak_rss_mib']:.0f} MiB |",
+        f"| build | seconds, postings/s, peak RSS | {b['seconds']} s, {b['postings_per_s']}, {b['peak_rss_mib']:.0f} MiB (largest worker {b.get('worker_peak_rss_mib', 0):.0f} MiB) |",
         f"| build | read + understand | {b['understand_seconds']} s ({b['understand_postings_per_s']} postings/s, {b['workers']} processes) |",
         "| build | stages (s) | "
         + ", ".join(
