@@ -119,6 +119,7 @@ _CUE_AFTER = re.compile(
 _LIST_WORDS = r"(?<!\w)(?i:and/or|and|or|nor|plus|as well as|e\.g\.|i\.e\.)(?!\w)"
 _LIST_GAP = re.compile(r"(?:[^\S\n]|[,/|&+;(){}\[\]\"“”'‘’]|" + _LIST_WORDS + ")+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")  # _URL where the text has no "@"
 _MARKDOWN_ESCAPE = re.compile(r"\\([-.+#*_()\[\]!])")
 
 # a pattern runs only when one of its hints is in the lowercased text: 6x faster on real postings
@@ -212,7 +213,7 @@ def detect_languages(text: str) -> tuple[str, ...]:
 def _clean(text: str) -> str:
     """Undo Markdown escapes and emphasis, drop URLs: "C\\+\\+", "**Go**", "golang.org" mislead."""
     text = _MARKDOWN_ESCAPE.sub(r"\1", text)
-    text = _URL.sub(" ", text)
+    text = (_URL if "@" in text else _WEB_ADDRESS).sub(" ", text)  # the e-mail part is slow
     return re.sub(r"[*_`]", " ", text)
 
 
