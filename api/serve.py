@@ -21,6 +21,7 @@ from typing import Any
 
 from api.metrics import MULTIPROC_ENV
 from api.ratelimit import RateLimits
+from api.workers import SPREAD_BY_KERNEL, run_workers
 from index.settings import get_settings
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -86,16 +87,20 @@ def serve(options: ServeOptions) -> None:
 
     prepare_environment(options)
     RateLimits.from_settings(get_settings())  # a bad rate limit setting fails here, clearly
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        host=options.host,
-        port=options.port,
-        workers=options.workers,
-        log_level="info",
-        access_log=options.access_log,
+    settings: dict[str, Any] = {
+        "factory": True,
+        "host": options.host,
+        "port": options.port,
+        "workers": options.workers,
+        "log_level": "info",
+        "access_log": options.access_log,
         **proxy_options(options.forwarded_allow_ips),
-    )
+    }
+    if options.workers > 1 and options.port and SPREAD_BY_KERNEL:
+        # a socket per worker, so connections spread evenly (api/workers.py)
+        run_workers(uvicorn.Config("api.main:create_app", **settings))
+    else:
+        uvicorn.run("api.main:create_app", **settings)
 
 
 def proxy_options(forwarded_allow_ips: str) -> dict[str, Any]:

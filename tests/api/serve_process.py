@@ -41,6 +41,25 @@ class Served:
         return {int(pid) for pid in path.read_text().split()}
 
 
+def listening_sockets(pid: int, port: int) -> set[int]:
+    """The inodes of the sockets process `pid` holds that listen on `port` (Linux /proc)."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                listening.add(int(fields[9]))
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            held.add(int(target[len("socket:[") : -1]))
+    return held & listening
+
+
 def gauge_files(metrics_dir: Path) -> dict[int, Path]:
     found = {}
     for name in glob.glob(str(metrics_dir / "gauge_livemax_*.db")):

@@ -1,5 +1,5 @@
 """`jobsearch serve --workers 2` as a real subprocess on a small index built with the real model:
-metrics add up across the workers, each worker picks up a new build, a killed worker's counts
+connections opened together spread over the workers, metrics add up across the workers, each worker picks up a new build, a killed worker's counts
 stay and its gauge goes, and rate limits hold across workers (in memory: each its share; in
 redis: shared exactly)."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,7 @@ from index.build.rebuild import build_index
 from index.models import SectionKind
 from tests.api.serve_process import (
     Served,
+    listening_sockets,
     redis_server,
     requests_by_pid,
     scrape,
@@ -166,3 +168,29 @@ def test_serve_workers_share_a_redis_rate_limit_exactly(tmp_path, real_embedder)
                 fresh_get(f"{served.url}{SEARCH}", params={"q": "x"}, headers=forwarded).status_code
             )
     assert codes.count(200) == 5 and set(codes) == {200, 429}  # 5 in all, not 5 per worker
+
+
+def test_serve_workers_share_connections_opened_together(workers):
+    """A client that opens its keep-alive connections at once (a backend's pool, a load
+    generator) gets them spread over both workers, each worker on a socket of its own
+    (api/workers.py); with one shared socket, Linux tends to hand the burst to one worker."""
+    served, _, _ = workers
+    route = "/v1/postings/{posting_id:path}"
+    before = requests_by_pid(served.metrics_dir, route)
+    clients = [httpx.Client(base_url=served.url, timeout=30) for _ in range(16)]
+    try:
+        with ThreadPoolExecutor(len(clients)) as pool:  # every connection opened together
+            list(pool.map(lambda client: client.get("/v1/postings/v1-1"), clients))
+        for client in clients:  # then each connection kept and used again
+            assert client.get("/v1/postings/v1-2").status_code == 200
+    finally:
+        for client in clients:
+            client.close()
+    after = requests_by_pid(served.metrics_dir, route)
+    served_now = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+    assert sum(served_now.values()) == 2 * len(clients)
+    assert len([pid for pid, count in served_now.items() if count > 0]) == 2, served_now
+    port = int(served.url.rsplit(":", 1)[1])
+    sockets = [listening_sockets(pid, port) for pid in sorted(served.worker_pids())]
+    assert [len(held) for held in sockets] == [1, 1] and sockets[0] != sockets[1]
+    assert not listening_sockets(served.process.pid, port)  # the supervisor accepts nothing
