@@ -1,6 +1,6 @@
 """Every part of a query, for the dense side: a query naming several things ("database
 internals: storage engines, query planning and execution") is split into its parts, each part
-embedded, and a posting scored by its weakest part (each part's best chunk), so a posting that
+embedded (in the query's own model call, search.query), and a posting scored by its weakest part (each part's best chunk), so a posting that
 covers all of them ranks above one that matches one part strongly.
 """
 
@@ -11,7 +11,6 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-from index.embedding.base import Embedder
 from index.models import Vectors
 from index.storage.bm25 import content_words
 from index.storage.loaded import LoadedIndex
@@ -26,11 +25,6 @@ def split_aspects(text: str) -> list[str]:
         return []
     parts = [part.strip() for part in _SPLIT.split(text) if content_words(part)]
     return parts if len(parts) >= 2 else []
-
-
-def embed_aspects(text: str, embedder: Embedder) -> Vectors | None:
-    parts = split_aspects(text)
-    return embedder.embed_documents(parts) if parts else None
 
 
 def weakest_aspect(

@@ -8,6 +8,7 @@ side keeps at most MAX_QUERY_TERMS distinct words (the most repeated) and says h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,9 +37,15 @@ def split_query(text: str, embedder: Embedder) -> list[str]:
     ]
 
 
-def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
+def prepare_query(text: str, embedder: Embedder, aspects: Sequence[str] = ()) -> PreparedQuery:
+    """`aspects`: the parts of a short query naming several things (search.aspects), embedded
+    in the same model call as the query (one pass over the model's weights, not two)."""
     parts = split_query(text, embedder) or [text]
-    if len(parts) == 1:
+    aspect_vectors = None
+    if len(parts) == 1 and aspects:
+        vectors = embedder.embed_documents([parts[0], *aspects])
+        vector, aspect_vectors = vectors[0], vectors[1:]
+    elif len(parts) == 1:
         vector = embedder.embed_query(parts[0])
     else:
         vectors = embedder.embed_documents(parts)
@@ -48,5 +55,11 @@ def prepare_query(text: str, embedder: Embedder) -> PreparedQuery:
     terms = query_terms(text)
     dropped = len(set(content_words(text))) - len(terms)
     return PreparedQuery(
-        text, tuple(parts), tuple(terms), tuple(query_phrases(text)), dropped, vector
+        text,
+        tuple(parts),
+        tuple(terms),
+        tuple(query_phrases(text)),
+        dropped,
+        vector,
+        aspect_vectors,
     )

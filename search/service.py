@@ -20,7 +20,7 @@ from index.ingest.place_names import gazetteer
 from index.models import FacetKey
 from index.storage.loaded import LoadedIndex
 from index.timing import StageTimer
-from search.aspects import embed_aspects, weakest_aspect
+from search.aspects import split_aspects, weakest_aspect
 from search.errors import PostingNotFoundError
 from search.explain import explain_page, listing_hits
 from search.facets import facet_counts
@@ -97,9 +97,8 @@ class SearchService:
         if understood.only_location:  # "remote in Europe" and nothing else: list them
             return self._location_listing(index, scope, request, understood, timer)
         with timer.stage("embed"):
-            query = prepare_query(understood.text, self.embedder)
-            if config.aspect_weight > 0:
-                query = replace(query, aspects=embed_aspects(understood.text, self.embedder))
+            aspects = split_aspects(understood.text) if config.aspect_weight > 0 else []
+            query = prepare_query(understood.text, self.embedder, aspects)
         return self._ranked(index, scope, request, understood, query, config, timer)
 
     def _ranked(

@@ -8,7 +8,8 @@ import pytest
 from index.build.rebuild import build_index
 from index.models import SectionKind
 from index.storage.loaded import open_index
-from search.aspects import embed_aspects, split_aspects, weakest_aspect
+from search.aspects import split_aspects, weakest_aspect
+from search.query import prepare_query
 from tests.factories import make_posting, synthetic_postings
 from tests.fakes import FakeEmbedder
 
@@ -36,8 +37,10 @@ def test_weakest_aspect_equals_the_minimum_over_parts_of_the_best_chunk(tmp_path
     postings = synthetic_postings(30, seed=4)
     build_index(postings, embedder, tmp_path / "index")
     index = open_index(tmp_path / "index", embedder.name)
-    aspects = embed_aspects("kafka pipeline, react design system, payments billing", embedder)
+    text = "kafka pipeline, react design system, payments billing"
+    aspects = prepare_query(text, embedder, split_aspects(text)).aspects
     assert aspects is not None and len(aspects) == 3
+    assert np.allclose(aspects, embedder.embed_documents(split_aspects(text)))
     pids = np.array([7, 2, 19, 0], dtype=np.int64)
     got = weakest_aspect(index, pids, aspects)
     for pid, value in zip(pids.tolist(), got.tolist(), strict=True):

@@ -34,3 +34,15 @@ def test_long_query_reports_words_the_keyword_side_left_out():
     text = " ".join(f"skill{n}" for n in range(80))
     query = prepare_query(text, FakeEmbedder(max_tokens=256))
     assert len(query.terms) == 64 and query.terms_dropped == 16
+
+
+def test_a_query_naming_several_things_embeds_them_in_one_model_call():
+    embedder = FakeEmbedder(max_tokens=64)
+    calls = embedder.batches
+    query = prepare_query(
+        "kafka pipelines, react design", embedder, ["kafka pipelines", "react design"]
+    )
+    assert embedder.batches == calls + 1
+    assert query.aspects is not None and query.aspects.shape == (2, embedder.dimension)
+    assert np.allclose(query.vector, embedder.embed_query("kafka pipelines, react design"))
+    assert prepare_query("rust storage engineer", embedder).aspects is None
