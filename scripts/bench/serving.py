@@ -137,9 +137,10 @@ def time_search(
 ) -> dict[str, float]:
     """One search's total and per-stage milliseconds; the vector search is timed again alone,
     as the service calls it, since the service's dense stage also groups chunks into postings."""
-    from search.dense import MIN_FETCH
+    from search.dense import MATCH_FETCH, MIN_FETCH
     from search.filters import facet_conditions
     from search.query import prepare_query
+    from search.retrieve import calibrates
     from search.service import SearchRequest
 
     q, f = case
@@ -151,7 +152,9 @@ def time_search(
     pids = catalog.pids_matching(facet_conditions(f)) if f else None
     allowed = None if pids is None else catalog.chunk_ids(pids)
     started = time.perf_counter()
-    if config.min_score > 0:
+    if calibrates(config):  # the first fetch of the calibrated dense side (search.dense)
+        store.best_with_bound(vector, MATCH_FETCH, allowed)
+    elif config.min_score > 0:
         store.range_search(vector, service.config.min_score, allowed)
     else:  # the first top-k fetch of a search without a threshold
         store.search(vector, MIN_FETCH, allowed)
