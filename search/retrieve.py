@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.models import FacetKey
+from index.storage.bm25 import best_by_keyword
 from index.storage.loaded import LoadedIndex
 from index.timing import StageTimer
 from search.dense import dense_matches, dense_postings, posting_scores
@@ -110,14 +111,12 @@ def retrieve_candidates(
         with timer.stage("keyword"):
             keywords = query.terms + (query.phrases if config.phrase_pairs else ())
             limit = max(needed, config.candidates)
-            if calibrating:  # every match once, unfiltered; the filter applies before the limit
-                size = index.catalog.posting_count
-                every_keyword = index.catalog.keyword_search(
-                    keywords, size, None, config.column_weights
-                )
-                keep = slice(None) if pids is None else np.isin(every_keyword[0], pids)
-                keyword_pids = every_keyword[0][keep][:limit]
-                keyword_scores = every_keyword[1][keep][:limit]
+            if calibrating:  # scored once: the best before filters, and the best among them
+                matched = index.catalog.keyword_matches(keywords, config.column_weights)
+                every_keyword = best_by_keyword(*matched, limit)
+                keyword_pids, keyword_scores = every_keyword
+                if pids is not None:
+                    keyword_pids, keyword_scores = best_by_keyword(*matched, limit, pids)
             else:
                 keyword_pids, keyword_scores = index.catalog.keyword_search(
                     keywords, limit, pids, config.column_weights

@@ -138,9 +138,33 @@ def keyword_search(
     then the best `limit` kept by a partial sort (ties at the cut and in the order by pid)."""
     if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    pids, found = term_index.scores(
+    pids, found = keyword_matches(db, term_index, terms, weights)
+    return best_by_keyword(pids, found, limit, allowed)
+
+
+def keyword_matches(
+    db: sqlite3.Connection,
+    term_index: TermIndex,
+    terms: Sequence[str],
+    weights: tuple[float, float, float] = COLUMN_WEIGHTS,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Every posting holding a query word (ascending) and its BM25."""
+    if not terms:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return term_index.scores(
         db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
     )
+
+
+def best_by_keyword(
+    pids: npt.NDArray[np.int64],
+    found: npt.NDArray[np.floating],
+    limit: int,
+    allowed: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """The best `limit` of scored postings (among `allowed`), best first, ties by pid."""
+    if limit <= 0 or (allowed is not None and len(allowed) == 0):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     if allowed is not None:
         inside = np.isin(pids, allowed)
         pids, found = pids[inside], found[inside]

@@ -29,7 +29,7 @@ from index.models import (
     SectionKind,
     Workplace,
 )
-from index.storage.bm25 import COLUMN_WEIGHTS, TermIndex, keyword_search
+from index.storage.bm25 import COLUMN_WEIGHTS, TermIndex, keyword_matches, keyword_search
 from index.storage.passages import SectionSpan, decompress
 from index.storage.vocabulary import read_vocabulary
 
@@ -135,6 +135,12 @@ class Catalog:
         """Postings by BM25 over title, job text and (weighted down) company context."""
         db = self._db()
         return keyword_search(db, self._terms, terms, limit, allowed, weights)
+
+    def keyword_matches(
+        self, terms: Sequence[str], weights: tuple[float, float, float] = COLUMN_WEIGHTS
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """Every posting holding a query word and its BM25 (select with bm25.best_by_keyword)."""
+        return keyword_matches(self._db(), self._terms, terms, weights)
 
     def coverage(
         self, terms: Sequence[str], pids: IntArray
