@@ -94,6 +94,11 @@ def _incidence(values: list[tuple[str, str]], members: list[IntArray]) -> _Incid
     return _Incidence(values, keys, pids.astype(np.int64), label_order)
 
 
+def prepare_facets(catalog: Catalog) -> None:
+    """Build the index's facet tables now, not in the first seeker's request."""
+    _tables(catalog)
+
+
 def _tables(catalog: Catalog) -> dict[str, _Incidence]:
     """The incidence tables of an index, built once (they only change with the build)."""
     if catalog not in _TABLES:

@@ -23,7 +23,7 @@ from index.timing import StageTimer
 from search.aspects import split_aspects, weakest_aspect
 from search.errors import PostingNotFoundError
 from search.explain import explain_page, listing_hits
-from search.facets import facet_counts
+from search.facets import facet_counts, prepare_facets
 from search.filters import Filters, facet_conditions, keys_by_value
 from search.levels import wrong_levels
 from search.paging import page_pids, page_rows
@@ -70,6 +70,7 @@ class SearchService:
         self._index = index
         self._penalties: dict[tuple[str, RankingConfig], npt.NDArray[np.float32]] = {}
         speller_for(index.catalog)  # built now, not in the first seeker's request
+        prepare_facets(index.catalog)  # and the facet tables
         gazetteer()  # the place tables too (the understanding stage reads places)
 
     @property
@@ -79,6 +80,7 @@ class SearchService:
     def swap(self, index: LoadedIndex) -> LoadedIndex:
         """Serve `index` from now on; calls already running finish on the old one."""
         speller_for(index.catalog)
+        prepare_facets(index.catalog)
         old, self._index = self._index, index
         self._penalties = {}
         return old
