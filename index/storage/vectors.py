@@ -50,6 +50,7 @@ GATHER_SHARE = 1 / 16  # below this share of the index, gathering the allowed ro
 DEFAULT_NPROBE = 32
 REFINE_FACTOR = 4  # IVF candidates fetched per result wanted, re-scored exactly
 MIN_REFINE = 64
+REFINE_MARGIN = 1024  # at most this many more than wanted: a deep fetch needs no 4× margin
 TRAIN_SAMPLE_PER_LIST = 64  # k-means training points per list (FAISS warns below 39)
 KMEANS_ITERATIONS = 10  # FAISS's default 25 costs more training time for little recall
 ADD_BLOCK = 262_144  # vectors assigned and encoded at a time (bounds the temporary memory)
@@ -203,7 +204,7 @@ class VectorStore:
                 return _top_k(scores, np.arange(self.size, dtype=np.int64), k)
             return _top_k(self._allowed_scores(query, allowed), allowed, k)
         assert self.ivf is not None
-        fetch = max(k * REFINE_FACTOR, MIN_REFINE)
+        fetch = max(min(k * REFINE_FACTOR, k + REFINE_MARGIN), MIN_REFINE)
         params, _bitmap = self._ivf_params(allowed)  # the bitmap lives as long as the call
         _, labels = self.ivf.search(query[None], fetch, params=params)
         candidates = np.unique(labels[0][labels[0] >= 0])
