@@ -11,6 +11,7 @@ workers; what it hands each one is not a socket but the recipe for one, bound in
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 from typing import Any
@@ -55,5 +56,11 @@ def run_workers(config: Any) -> None:
             probe.bind((config.host, config.port))
         except OSError as exc:
             sys.exit(f"cannot serve on {config.host}:{config.port}: {exc.strerror}")
+    logging.getLogger("uvicorn.error").info(
+        "Serving on http://%s:%d, %d workers, a socket each",
+        config.host,
+        config.port,
+        config.workers,
+    )
     sockets: Any = [ReusePortSocket(config.host, config.port)]
     Multiprocess(config, sockets=sockets).run()
