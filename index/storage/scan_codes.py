@@ -53,16 +53,14 @@ class ScanCodes:
         lists.prefetch_nthread = 0  # mapped pages are in memory: no prefetch threads
         self.index = index
         self.size = int(index.ntotal)
-        self._step = _quantization_steps(index)
+        self._step = quantization_steps(index)
 
     @staticmethod
     def exists(directory: Path) -> bool:
         return (directory / CODES_FILE).exists()
 
     def margin(self, query: Vectors) -> float:
-        """An upper bound on |exact - code| inner product for `query`: half a quantization
-        step per dimension, weighted by the query (plus float rounding)."""
-        return float(np.abs(query) @ self._step) / 2 + 1e-5
+        return code_margin(self._step, query)
 
     def at_least(self, query: Vectors, threshold: float, allowed: IntArray | None) -> IntArray:
         """Every chunk (among `allowed`) whose exact score could be at least `threshold`,
@@ -95,8 +93,15 @@ class ScanCodes:
         return params, bitmap
 
 
-def _quantization_steps(index: Any) -> FloatArray:
-    """Each dimension's quantization step (its trained range over 255 levels)."""
+def code_margin(steps: FloatArray, query: Vectors) -> float:
+    """An upper bound on |exact - code| inner product for `query`: half a quantization step
+    per dimension, weighted by the query (plus float rounding)."""
+    return float(np.abs(query) @ steps) / 2 + 1e-5
+
+
+def quantization_steps(index: Any) -> FloatArray:
+    """Each dimension's quantization step of a FAISS 8-bit scalar quantizer (its trained range
+    over 255 levels)."""
     trained: FloatArray = np.asarray(faiss.vector_to_array(index.sq.trained), dtype=np.float32)
     d = int(index.d)
     if len(trained) == 2 * d:  # per-dimension (vmin, vdiff)

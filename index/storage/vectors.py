@@ -30,7 +30,7 @@ from threadpoolctl import ThreadpoolController
 
 from index.errors import ConfigError
 from index.models import Vectors
-from index.storage.scan_codes import ScanCodes, write_scan_codes
+from index.storage.scan_codes import ScanCodes, code_margin, quantization_steps, write_scan_codes
 
 VECTORS_FILE = "vectors.npy"
 IVF_FILE = "vectors.ivf"
@@ -169,6 +169,7 @@ class VectorStore:
                     f"{directory}: IVF has {ivf.ntotal} vectors, {VECTORS_FILE} {len(self.vectors)}"
                 )
             self.ivf = ivf
+            self._ivf_steps = quantization_steps(ivf)  # SQ8 scores are off by at most a step
         elif index_type != "flat":
             raise ValueError(f"unknown index type {index_type!r}")
 
@@ -218,13 +219,7 @@ class VectorStore:
         exact k-th (the codes' k best re-scored are not the exact k best)."""
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if self.exact(allowed) and self._scans_codes(allowed) and k > 0:
-            assert self.codes is not None
-            candidates, floor = self.codes.best(query, k, allowed)
-            scores = self._rescore(query, candidates)
-            order = np.lexsort((candidates, -scores))
-            everything = len(candidates) < k
-            bound = float("-inf") if everything else floor + self.codes.margin(query)
-            return scores[order], candidates[order], bound
+            return self._best_by_codes(query, k, allowed)
         scores, ids = self.search(query, k, allowed)
         return scores, ids, float(scores[-1]) if len(scores) == k else float("-inf")
 
@@ -255,7 +250,7 @@ class VectorStore:
         else:
             assert self.ivf is not None
             # SQ8 scores are off by a little; fetch with a margin, then keep exact scores.
-            radius = float(threshold) - _sq8_margin(self.ivf, query)
+            radius = float(threshold) - code_margin(self._ivf_steps, query)
             params, _bitmap = self._ivf_params(allowed)
             _, _, found = self.ivf.range_search(query[None], radius, params=params)
             candidates = np.unique(found.astype(np.int64))
@@ -274,6 +269,19 @@ class VectorStore:
             allowed is None or len(allowed) > self.size * GATHER_SHARE
         )
 
+    def _best_by_codes(
+        self, query: Vectors, k: int, allowed: IntArray | None
+    ) -> tuple[FloatArray, IntArray, float]:
+        """The k best by code, re-scored exactly (best first, ties by id), and the most a
+        chunk left out can score (-inf when none was left out)."""
+        assert self.codes is not None
+        candidates, floor = self.codes.best(query, k, allowed)
+        scores = self._rescore(query, candidates)
+        order = np.lexsort((candidates, -scores))
+        everything = len(candidates) < k
+        bound = float("-inf") if everything else floor + self.codes.margin(query)
+        return scores[order], candidates[order], bound
+
     def _top_k_from_codes(
         self, query: Vectors, k: int, allowed: IntArray | None
     ) -> tuple[FloatArray, IntArray]:
@@ -281,15 +289,10 @@ class VectorStore:
         what a chunk left out could score, every chunk that could beat it instead."""
         assert self.codes is not None
         fetch = min(self.size, max(2 * k, k + MIN_REFINE))
-        candidates, floor = self.codes.best(query, fetch, allowed)
-        scores = self._rescore(query, candidates)
-        top_scores, top_ids = _top_k(scores, candidates, k)
-        if len(top_ids) < k or len(candidates) < fetch:
-            return top_scores, top_ids
-        kth = float(top_scores[-1])
-        if kth > floor + self.codes.margin(query):
-            return top_scores, top_ids
-        candidates = self.codes.at_least(query, kth, allowed)
+        scores, ids, unseen = self._best_by_codes(query, fetch, allowed)
+        if len(ids) <= k or float(scores[k - 1]) > unseen:
+            return scores[:k], ids[:k]
+        candidates = self.codes.at_least(query, float(scores[k - 1]), allowed)
         return _top_k(self._rescore(query, candidates), candidates, k)
 
     def _allowed_scores(self, query: Vectors, allowed: IntArray) -> FloatArray:
@@ -325,18 +328,6 @@ class VectorStore:
             params.sel = faiss.IDSelectorBitmap(self.size, faiss.swig_ptr(bitmap))
         params.nprobe = int(min(self.ivf.nlist, nprobe))
         return params, bitmap
-
-
-def _sq8_margin(ivf: Any, query: Vectors) -> float:
-    """An upper bound on |exact - SQ8| inner product for `query`: half a quantization step per
-    dimension, weighted by the query."""
-    trained = faiss.vector_to_array(ivf.sq.trained)
-    d = ivf.d
-    if len(trained) == 2 * d:  # per-dimension (vmin, vdiff)
-        step = trained[d:]
-    else:  # one range for all dimensions
-        step = np.full(d, trained[-1], dtype=np.float32)
-    return float(np.abs(query) @ (step / 255.0)) / 2 + 1e-6
 
 
 _threads = {"blas": 0}  # the process-wide BLAS cap limit_threads set; 0: none
