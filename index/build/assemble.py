@@ -1,15 +1,17 @@
 """One pass over the understood postings, a batch at a time: chunk each batch (cached) and
-build its catalog rows, on every core (index.build.catalog_rows), and write the rows; then
-embed every chunk (cached) and complete the catalog.
+build its catalog rows, on every core (index.build.catalog_rows), write the rows, and embed the
+chunks (cached) as they come, their vectors appended to the build's vectors.npy.
 
-Postings are never all in memory (a CachedPostings reads them back from the understood cache
-as the pass goes); what the embedding step needs of all of them, each chunk's text, is kept.
+Nothing of the whole corpus is held: postings are read back from the understood cache as the
+pass goes (a CachedPostings), chunk texts wait only until a block of them is embedded, and the
+vectors go to disk.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -24,12 +26,16 @@ from index.ingest.boilerplate import CompanyLines
 from index.models import Posting, Vectors
 from index.storage.catalog import CATALOG_FILE
 from index.storage.catalog_write import CatalogWriter
+from index.storage.vector_file import VectorFileWriter
+from index.storage.vectors import VECTORS_FILE
 from index.timing import StageTimer
+
+EMBED_BLOCK = 16_384  # chunk texts embedded at a time: the model's calls stay as large as before
 
 
 @dataclass(frozen=True)
 class Assembled:
-    vectors: Vectors
+    chunks: int  # rows of staging/vectors.npy
     cache: CacheStats
     encode_seconds: float  # inside the model alone
     sections: int
@@ -47,14 +53,16 @@ def assemble(
     timer: StageTimer,
     workers: int = 0,
 ) -> Assembled:
-    """Chunk, write the catalog into `staging` and embed, timed into `timer` ("chunk": waiting
-    for the batches' chunks and rows, which `workers` processes make, one per core by default;
-    "catalog": writing them; "embed"); the caches live in `root`."""
-    texts: list[str] = []
+    """Chunk, write the catalog and the vectors into `staging`, timed into `timer` ("chunk":
+    waiting for the batches' chunks and rows, which `workers` processes make, one per core by
+    default; "catalog": writing them; "embed"); the caches live in `root`."""
     sections = 0
     writer = CatalogWriter(staging / CATALOG_FILE, boilerplate)
     try:
-        with stage_bar(progress, "chunk", len(postings), "posting") as advance:
+        with (
+            stage_bar(progress, "chunk", len(postings), "posting") as advance,
+            _ChunkVectors(root, staging, embedder, batch_size, progress, timer) as vectors,
+        ):
             batches = catalog_batches(
                 postings,
                 (root / CHUNK_CACHE_FILE, embedder.name, chunk_limit),
@@ -69,36 +77,81 @@ def assemble(
                     break
                 with timer.stage("catalog"):
                     writer.add_rows(batch.rows)
-                texts.extend(batch.texts)
+                vectors.add(batch.texts)
                 sections += batch.sections
                 advance(batch.postings)
-        with timer.stage("embed"):
-            vectors, stats, encode_seconds = _embed(root, embedder, texts, batch_size, progress)
         with timer.stage("catalog"):
             writer.close()
     except BaseException:
         writer.close(complete=False)
         raise
-    return Assembled(vectors, stats, encode_seconds, sections)
+    return Assembled(vectors.rows, vectors.stats(), vectors.model_seconds(), sections)
 
 
-def _embed(
-    root: Path, embedder: Embedder, texts: list[str], batch_size: int, progress: bool
-) -> tuple[Vectors, CacheStats, float]:
-    """Every chunk's vector, from the embedding cache or the model (then cached), and the
-    seconds inside the model."""
-    model_timer = StageTimer()
-    cache = EmbeddingCache(
-        root / CACHE_FILE, f"{embedder.name}|{embedder.backend}", embedder.dimension
-    )
-    try:
-        with stage_bar(progress, "embed", len(texts), "chunk") as advance:
+class _ChunkVectors:
+    """Chunk texts in, their vectors (from the embedding cache, or the model and then cached)
+    appended in order to staging/vectors.npy, a block of texts at a time."""
 
-            def encode(missing: list[str]) -> Vectors:
-                with model_timer.stage("model"):
-                    return embedder.embed_documents(missing, batch_size, progress=advance)
+    def __init__(
+        self,
+        root: Path,
+        staging: Path,
+        embedder: Embedder,
+        batch_size: int,
+        progress: bool,
+        timer: StageTimer,
+    ) -> None:
+        self._embedder = embedder
+        self._batch_size = batch_size
+        self._progress = progress
+        self._timer = timer
+        self._model_timer = StageTimer()
+        self._pending: list[str] = []
+        self._hits = self._misses = 0
+        self._cache = EmbeddingCache(
+            root / CACHE_FILE, f"{embedder.name}|{embedder.backend}", embedder.dimension
+        )
+        self._out = VectorFileWriter(staging / VECTORS_FILE, embedder.dimension)
+        self._bar = ExitStack()
+        self._advance = self._bar.enter_context(stage_bar(progress, "embed", None, "chunk"))
 
-            vectors, stats = cache.embed(texts, encode, advance)
-    finally:
-        cache.close()
-    return vectors, stats, model_timer.seconds.get("model", 0.0)
+    @property
+    def rows(self) -> int:
+        return self._out.rows
+
+    def add(self, texts: list[str]) -> None:
+        self._pending.extend(texts)
+        if len(self._pending) >= EMBED_BLOCK:
+            self._flush()
+
+    def stats(self) -> CacheStats:
+        return CacheStats(hits=self._hits, misses=self._misses)
+
+    def model_seconds(self) -> float:
+        return self._model_timer.seconds.get("model", 0.0)
+
+    def __enter__(self) -> _ChunkVectors:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if kind is None:
+                self._flush()
+        finally:
+            self._out.close()
+            self._cache.close()
+            self._bar.close()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        with self._timer.stage("embed"):
+            block, stats = self._cache.embed(self._pending, self._encode, self._advance)
+            self._out.append(block)
+        self._hits += stats.hits
+        self._misses += stats.misses
+        self._pending = []
+
+    def _encode(self, missing: list[str]) -> Vectors:
+        with self._model_timer.stage("model"):
+            return self._embedder.embed_documents(missing, self._batch_size, progress=self._advance)

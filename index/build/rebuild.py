@@ -40,7 +40,12 @@ from index.storage.layout import (
 )
 from index.storage.loaded import open_build
 from index.storage.manifest import InputFile, Manifest, write_manifest
-from index.storage.vectors import ANN_MIN_CHUNKS, DEFAULT_NPROBE, choose_index_type, write_store
+from index.storage.vectors import (
+    ANN_MIN_CHUNKS,
+    DEFAULT_NPROBE,
+    choose_index_type,
+    index_vector_file,
+)
 from index.timing import StageTimer
 
 
@@ -264,8 +269,8 @@ def build_index(
             workers,
         )
         with timer.stage("store"):
-            index_type = choose_index_type(index_type, len(embedded.vectors), ann_min_chunks)
-            index_params = write_store(staging, embedded.vectors, index_type)
+            index_type = choose_index_type(index_type, embedded.chunks, ann_min_chunks)
+            index_params = index_vector_file(staging, index_type)
             if index_type != "flat":
                 index_params["nprobe"] = nprobe
         manifest = Manifest(
@@ -276,7 +281,7 @@ def build_index(
             max_tokens=embedder.max_tokens,
             chunk_tokens=chunk_limit,
             postings=len(postings),
-            chunks=len(embedded.vectors),
+            chunks=embedded.chunks,
             index_type=index_type,
             index_params=index_params,
             sections=embedded.sections,

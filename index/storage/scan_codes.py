@@ -18,28 +18,37 @@ import numpy as np
 import numpy.typing as npt
 
 from index.models import Vectors
+from index.storage.vector_file import read_blocks, vector_count
 
 CODES_FILE = "vectors.sq8"
 MIN_CHUNKS = 256  # below this a float32 scan is as cheap as anything
+BLOCK_ROWS = 262_144  # vectors read and encoded at a time (bounds the memory)
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 
 
-def write_scan_codes(directory: Path, vectors: Vectors) -> bool:
-    """Encode `vectors` (rows are chunk ids) into `directory/vectors.sq8`; False when there
-    are too few to be worth it. Trained on every row, so no value falls outside the trained
-    range (a clamped value would break the error bound)."""
-    if len(vectors) < MIN_CHUNKS:
+def write_scan_codes(directory: Path, vectors_file: Path) -> bool:
+    """Encode the vectors of `vectors_file` (rows are chunk ids) into `directory/vectors.sq8`,
+    a block at a time; False when there are too few to be worth it. The quantizer's range is
+    every row's minimum and maximum per dimension (what training on all rows gives), so no
+    value falls outside it (a clamped value would break the error bound)."""
+    rows, dimension = vector_count(vectors_file)
+    if rows < MIN_CHUNKS:
         return False
-    dimension = vectors.shape[1]
+    low = np.full(dimension, np.inf, dtype=np.float32)
+    high = np.full(dimension, -np.inf, dtype=np.float32)
+    for _, block in read_blocks(vectors_file, BLOCK_ROWS):
+        low = np.minimum(low, block.min(axis=0))
+        high = np.maximum(high, block.max(axis=0))
     quantizer = faiss.IndexFlatIP(dimension)
+    quantizer.add(np.zeros((1, dimension), dtype=np.float32))  # one list: nothing to cluster
     codes = faiss.IndexIVFScalarQuantizer(
         quantizer, dimension, 1, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
     )
     codes.by_residual = False
-    rows = np.ascontiguousarray(vectors, dtype=np.float32)
-    codes.train(rows)
-    codes.add_with_ids(rows, np.arange(len(rows), dtype=np.int64))
+    codes.train(np.stack([low, high]))
+    for start, block in read_blocks(vectors_file, BLOCK_ROWS):
+        codes.add_with_ids(block, np.arange(start, start + len(block), dtype=np.int64))
     faiss.write_index(codes, str(directory / CODES_FILE))
     return True
 

@@ -31,6 +31,7 @@ from threadpoolctl import ThreadpoolController
 from index.errors import ConfigError
 from index.models import Vectors
 from index.storage.scan_codes import ScanCodes, code_margin, quantization_steps, write_scan_codes
+from index.storage.vector_file import read_blocks, vector_count
 
 VECTORS_FILE = "vectors.npy"
 IVF_FILE = "vectors.ivf"
@@ -84,23 +85,30 @@ def write_store(
 ) -> dict[str, Any]:
     """Write `vectors` (rows are chunk ids) for `index_type`; returns the index parameters the
     manifest records."""
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    np.save(directory / VECTORS_FILE, vectors)
+    np.save(directory / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32))
+    return index_vector_file(directory, index_type, nlist=nlist, seed=seed)
+
+
+def index_vector_file(
+    directory: Path, index_type: str = "flat", *, nlist: int | None = None, seed: int = 1234
+) -> dict[str, Any]:
+    """Index the vectors already in `directory/vectors.npy` (a build streams them there) for
+    `index_type`, reading them a block at a time; returns the manifest's index parameters."""
+    path = directory / VECTORS_FILE
     if index_type == "flat":
-        return {"scan_codes": "sq8"} if write_scan_codes(directory, vectors) else {}
+        return {"scan_codes": "sq8"} if write_scan_codes(directory, path) else {}
     if index_type != "ivf-sq8":
         raise ConfigError(f"unknown index type {index_type!r}; known: {', '.join(INDEX_TYPES)}")
-    return write_ivf(directory, vectors, nlist or default_nlist(len(vectors)), seed)
+    return write_ivf(directory, path, nlist or default_nlist(vector_count(path)[0]), seed)
 
 
-def write_ivf(directory: Path, vectors: Vectors, nlist: int, seed: int = 1234) -> dict[str, Any]:
-    """Train IVF-SQ8 on a sample of `vectors` (an array or a memory map), add them all in
-    blocks, and write vectors.ivf; returns the parameters, with the seconds each step took."""
+def write_ivf(directory: Path, vectors_file: Path, nlist: int, seed: int = 1234) -> dict[str, Any]:
+    """Train IVF-SQ8 on a sample of the vectors in `vectors_file`, add them all in blocks, and
+    write vectors.ivf; returns the parameters, with the seconds each step took."""
     started = time.perf_counter()
-    ivf = train_ivf(vectors, nlist, seed)
+    ivf = train_ivf(np.load(vectors_file, mmap_mode="r"), nlist, seed)
     trained = time.perf_counter()
-    for start in range(0, len(vectors), ADD_BLOCK):
-        block = np.ascontiguousarray(vectors[start : start + ADD_BLOCK], dtype=np.float32)
+    for start, block in read_blocks(vectors_file, ADD_BLOCK):
         ivf.add_with_ids(block, np.arange(start, start + len(block), dtype=np.int64))
     added = time.perf_counter()
     faiss.write_index(ivf, str(directory / IVF_FILE))

@@ -185,7 +185,7 @@ def bench_scale(
         }
         info_file = folder / "ivf.json"
         if not (folder / "vectors.ivf").exists():
-            info = write_ivf(folder, vectors, default_nlist(size))
+            info = write_ivf(folder, folder / "vectors.npy", default_nlist(size))
             info_file.write_text(json.dumps(info))
         info = json.loads(info_file.read_text())
         for nprobe in (8, 16, 32, 64):

@@ -48,7 +48,7 @@ def test_build_crash_before_switch_leaves_old_index_current(tmp_path, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build_module, "write_store", explode)
+    monkeypatch.setattr(build_module, "index_vector_file", explode)
     with pytest.raises(RuntimeError):
         build_index([make_posting("new")], FakeEmbedder(), root)
     assert current_build(root) == first.directory
@@ -173,3 +173,17 @@ def test_prune_spares_a_build_a_reader_still_serves(tmp_path):
     del served  # the server swapped to a newer build and its last request finished
     build_index([make_posting("after")], FakeEmbedder(), root, keep_builds=0)
     assert not first.directory.exists()
+
+
+def test_vectors_streamed_in_blocks_are_those_of_one_block(tmp_path, monkeypatch):
+    from index.build import assemble
+
+    postings = synthetic_postings(30)
+    whole = build_index(postings, FakeEmbedder(), tmp_path / "whole")
+    monkeypatch.setattr(assemble, "EMBED_BLOCK", 7)  # many blocks, ending mid-batch
+    streamed = build_index(postings, FakeEmbedder(), tmp_path / "streamed")
+    assert streamed.manifest.chunks == whole.manifest.chunks > 30
+    assert streamed.cache == whole.cache  # each distinct text embedded once either way
+    one = np.asarray(open_index(tmp_path / "whole", "fake-hash").store.vectors)
+    many = np.asarray(open_index(tmp_path / "streamed", "fake-hash").store.vectors)
+    assert np.array_equal(one, many)
