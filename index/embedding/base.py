@@ -59,7 +59,7 @@ def plan_batches(texts: Sequence[str], batch_size: int) -> list[npt.NDArray[np.i
 
 class BaseEmbedder:
     """The shared half of every backend: its facts, and documents embedded batch by batch in
-    `plan_batches` order. A backend sets the facts and writes `embed_batch` and `count_tokens`."""
+    `plan_batches` order. A backend sets the facts and `count_tokens` and writes `embed_batch`."""
 
     def __init__(self, name: str, backend: str, dimension: int, max_tokens: int) -> None:
         self._name, self._backend = name, backend
@@ -81,8 +81,9 @@ class BaseEmbedder:
     def max_tokens(self) -> int:
         return self._max_tokens
 
-    def count_tokens(self, text: str) -> int:
-        raise NotImplementedError
+    # Word pieces of a text without special tokens: a picklable callable (a WordPieceCounter),
+    # so chunking can run where the model is not loaded.
+    count_tokens: Callable[[str], int]
 
     def embed_batch(self, texts: list[str]) -> Vectors:
         """One forward pass over `texts` as given (padded to the longest)."""

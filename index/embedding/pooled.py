@@ -15,11 +15,11 @@ import numpy.typing as npt
 
 from index.embedding.base import BaseEmbedder
 from index.embedding.model_files import resolve_model_path
+from index.embedding.word_pieces import WordPieceCounter
 from index.errors import UnknownModelError
 from index.models import Vectors
 
 IntMatrix = npt.NDArray[np.int64]
-COUNT_CACHE_SIZE = 200_000  # token counts remembered (strings of a few hundred characters)
 
 
 class PooledEmbedder(BaseEmbedder):
@@ -44,20 +44,7 @@ class PooledEmbedder(BaseEmbedder):
         self._tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self._counter = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-        self._counter.no_truncation()
-        self._counter.no_padding()
-        self._counts: dict[str, int] = {}
-
-    def count_tokens(self, text: str) -> int:
-        # The chunker asks about the same strings again and again: remember recent answers.
-        count = self._counts.get(text)
-        if count is None:
-            if len(self._counts) >= COUNT_CACHE_SIZE:
-                self._counts.clear()
-            count = len(self._counter.encode(text, add_special_tokens=False).ids)
-            self._counts[text] = count
-        return count
+        self.count_tokens = WordPieceCounter(self._tokenizer)
 
     def embed_batch(self, texts: list[str]) -> Vectors:
         encoded = self._tokenizer.encode_batch(texts)

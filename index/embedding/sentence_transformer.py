@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from index.embedding.base import BaseEmbedder
 from index.embedding.model_files import resolve_model_path, stay_offline
+from index.embedding.word_pieces import WordPieceCounter
 from index.models import Vectors
 
 
@@ -13,18 +14,15 @@ class SentenceTransformerEmbedder(BaseEmbedder):
         stay_offline()
         import torch
         from sentence_transformers import SentenceTransformer
-        from tokenizers import Tokenizer
 
         if threads:
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(
             str(resolve_model_path(model)), device="cpu", local_files_only=True
         )
-        # A private copy of the fast tokenizer with truncation and padding off, so counting
-        # sees every word piece (the shipped config truncates at 128) and warns about nothing.
-        self._counter = Tokenizer.from_str(self._model.tokenizer.backend_tokenizer.to_str())
-        self._counter.no_truncation()
-        self._counter.no_padding()
+        # A copy of the fast tokenizer with truncation and padding off, so counting sees every
+        # word piece (the shipped config truncates at 128) and warns about nothing.
+        self.count_tokens = WordPieceCounter(self._model.tokenizer.backend_tokenizer)
         dimension = (
             self._model.get_embedding_dimension()
             if hasattr(self._model, "get_embedding_dimension")
@@ -36,9 +34,6 @@ class SentenceTransformerEmbedder(BaseEmbedder):
             int(dimension or self._model.get_sentence_embedding_dimension() or 0),
             int(self._model.max_seq_length or 256),
         )
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
     def embed_batch(self, texts: list[str]) -> Vectors:
         vectors: Vectors = self._model.encode(
