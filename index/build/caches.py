@@ -63,43 +63,30 @@ def understood_namespace() -> str:
     return f"understood|{code_version(ingest_package, models)}|{places_data_version()}"
 
 
-class DerivedCache(Generic[In, Out]):
-    """`content` picks what of an item its value depends on (the whole item by default)."""
+class DerivedValues(Generic[In, Out]):
+    """Values derived from items, keyed by `content` (what of an item its value depends on: the
+    whole item by default) under `namespace`; where the known ones come from and where new ones
+    go is a subclass's business (`_lookup`, `_store`)."""
 
-    def __init__(
-        self, path: Path, namespace: str, content: Callable[[In], object] = lambda item: item
-    ) -> None:
-        self._namespace = namespace
+    def __init__(self, namespace: str, content: Callable[[In], object] = lambda item: item) -> None:
+        self.namespace = namespace
         self._content = content
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS derived (key BLOB PRIMARY KEY, value BLOB)")
         self.hits = 0
         self.misses = 0
 
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> DerivedCache[In, Out]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def key(self, item: In) -> bytes:
+        return derived_key(self.namespace, self._content(item))
 
     def map(
         self, items: Sequence[In], derive: Callable[[In], Out], advance: Advance = ignore
     ) -> list[Out | Exception]:
         """`derive(item)` for each item, from the cache when it has it. An item `derive` raises
         on gives its exception in its place (not cached: it is tried again next time)."""
-        keys = [self._key(item) for item in items]
-        found: dict[bytes, Out] = {}
-        for start in range(0, len(keys), BATCH):
-            batch = keys[start : start + BATCH]
-            marks = ",".join("?" * len(batch))
-            for key, value in self._db.execute(
-                f"SELECT key, value FROM derived WHERE key IN ({marks})", batch
-            ):
-                found[key] = pickle.loads(value)  # our own file, written below
+        keys = [self.key(item) for item in items]
+        found: dict[bytes, Out] = {
+            key: pickle.loads(value)  # our own file, or shipped by our own driver from it
+            for key, value in self._lookup(keys).items()
+        }
         out: list[Out | Exception] = []
         fresh = []
         advance(sum(key in found for key in keys))
@@ -117,12 +104,79 @@ class DerivedCache(Generic[In, Out]):
                 continue
             fresh.append((key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
             out.append(value)
-        self._db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)", fresh)
-        self._db.commit()
+        self._store(fresh)
         return out
 
-    def _key(self, item: In) -> bytes:
-        return derived_key(self._namespace, self._content(item))
+    def _lookup(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        raise NotImplementedError
+
+    def _store(self, rows: list[tuple[bytes, bytes]]) -> None:
+        raise NotImplementedError
+
+
+class DerivedCache(DerivedValues[In, Out]):
+    """Derived values in our own SQLite file at `path`."""
+
+    def __init__(
+        self, path: Path, namespace: str, content: Callable[[In], object] = lambda item: item
+    ) -> None:
+        super().__init__(namespace, content)
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS derived (key BLOB PRIMARY KEY, value BLOB)")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> DerivedCache[In, Out]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def lookup(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The pickled values the file holds of `keys`."""
+        return self._lookup(keys)
+
+    def store(self, rows: list[tuple[bytes, bytes]]) -> None:
+        """(key, pickled value) rows derived elsewhere (a remote engine's workers)."""
+        self._store(rows)
+
+    def _lookup(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(
+                self._db.execute(f"SELECT key, value FROM derived WHERE key IN ({marks})", batch)
+            )
+        return found
+
+    def _store(self, rows: list[tuple[bytes, bytes]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)", rows)
+        self._db.commit()
+
+
+class ShippedValues(DerivedValues[In, Out]):
+    """Derived values where the cache's file cannot be opened (a worker on another machine):
+    the known ones shipped with the work (`found`: pickled values by key), the new ones kept
+    in `fresh` for the driver to store."""
+
+    def __init__(
+        self,
+        found: dict[bytes, bytes],
+        namespace: str,
+        content: Callable[[In], object] = lambda item: item,
+    ) -> None:
+        super().__init__(namespace, content)
+        self._found = found
+        self.fresh: list[tuple[bytes, bytes]] = []
+
+    def _lookup(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        return {key: self._found[key] for key in keys if key in self._found}
+
+    def _store(self, rows: list[tuple[bytes, bytes]]) -> None:
+        self.fresh.extend(rows)
 
 
 @dataclass
@@ -199,11 +253,18 @@ def chunk_cache(path: Path, model: str, chunk_tokens: int) -> DerivedCache[Posti
     same text posted again, in another city or under another id, is chunked once), the token
     limit, the tokenizer (the model) and the chunking code, which the key covers."""
     namespace = f"chunks|{model}|{chunk_tokens}|{code_version(chunking, models)}"
-    return DerivedCache[Posting, list[Chunk]](path, namespace, _chunked_content)
+    return DerivedCache[Posting, list[Chunk]](path, namespace, chunked_content)
+
+
+def shipped_chunks(
+    found: dict[bytes, bytes], namespace: str
+) -> ShippedValues[Posting, list[Chunk]]:
+    """The chunk cache's values shipped from a driver's `chunk_cache` (its `namespace`)."""
+    return ShippedValues[Posting, list[Chunk]](found, namespace, chunked_content)
 
 
 def chunk_batch(
-    cache: DerivedCache[Posting, list[Chunk]],
+    cache: DerivedValues[Posting, list[Chunk]],
     batch: Sequence[Posting],
     chunk: Callable[[Posting], list[Chunk]],
     advance: Advance = ignore,
@@ -219,5 +280,5 @@ def chunk_batch(
     return chunks
 
 
-def _chunked_content(posting: Posting) -> object:
+def chunked_content(posting: Posting) -> object:
     return ("title and sections", posting.title, posting.sections)
