@@ -69,7 +69,8 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "--engine",
         choices=["local", "ray"],
         default=settings.engine,
-        help="where the embedding runs: this process, or Ray (a local one unless --ray-address)",
+        help="where the rebuild's work runs (understanding, chunking, embedding): this machine, "
+        "or Ray (a local one unless --ray-address)",
     )
     rebuild.add_argument(
         "--ray-address", default=settings.ray_address, help="e.g. ray://head:10001"
@@ -78,7 +79,8 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=0,
-        help="processes reading and understanding records (default: one per core)",
+        help="processes understanding records, chunking and making rows (default: one per "
+        "core; with --engine ray, the cluster's CPUs)",
     )
     rebuild.add_argument(
         "--gate",
@@ -252,9 +254,12 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     warm_places(settings.cache_dir / PLACES_CACHE)  # before the understanding workers fork
     embedder = configured_embedder(settings)
+    engine = None
     if args.engine == "ray":
+        from index.build.engine import RayEngine
         from index.embedding.ray import RayEmbedder
 
+        engine = RayEngine(args.ray_address)
         embedder = RayEmbedder(embedder, settings.cache_dir, address=args.ray_address)
     options = BuildOptions.from_settings(
         settings,
@@ -262,6 +267,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         index_type=args.index_type,
         progress=not args.quiet and sys.stderr.isatty(),
         workers=args.workers,
+        engine=engine,
     )
     gate = all_gates(
         None if args.allow_shrink else shrink_gate(args.index, args.max_shrink),

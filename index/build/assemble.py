@@ -19,6 +19,7 @@ from pathlib import Path
 from index.build.caches import CHUNK_CACHE_FILE
 from index.build.catalog_rows import catalog_batches
 from index.build.chunking import chunk_posting
+from index.build.engine import Engine
 from index.build.progress import stage_bar
 from index.embedding.base import Embedder
 from index.embedding.cache import CACHE_FILE, CacheStats, EmbeddingCache
@@ -52,6 +53,7 @@ def assemble(
     progress: bool,
     timer: StageTimer,
     workers: int = 0,
+    engine: Engine | None = None,
 ) -> Assembled:
     """Chunk, write the catalog and the vectors into `staging`, timed into `timer` ("chunk":
     waiting for the batches' chunks and rows, which `workers` processes make, one per core by
@@ -69,6 +71,7 @@ def assemble(
                 partial(chunk_posting, count_tokens=embedder.count_tokens, max_tokens=chunk_limit),
                 boilerplate,
                 workers or os.cpu_count() or 1,
+                engine,
             )
             while True:
                 with timer.stage("chunk"):

@@ -13,13 +13,14 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from index.build.assemble import assemble
 from index.build.caches import UNDERSTOOD_CACHE_FILE, Understood, understand_all
+from index.build.engine import Engine, LocalEngine
 from index.build.gates import Gate
 from index.build.understanding import understand_files
 from index.embedding.base import Embedder
@@ -64,9 +65,11 @@ class BuildOptions:
     progress: bool = False  # one bar per stage on stderr
     max_record_bytes: int = 200_000  # a record with a larger body is skipped; 0: no cap
     workers: int = 0  # processes understanding, chunking and making rows (0: one per core)
+    # where understanding, chunking and making rows run (None: `workers` processes here)
+    engine: Engine | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, **changes: object) -> BuildOptions:
+    def from_settings(cls, settings: Settings, **changes: Any) -> BuildOptions:
         options = cls(
             batch_size=settings.batch_size,
             chunk_tokens=settings.chunk_tokens,
@@ -76,13 +79,11 @@ class BuildOptions:
             nprobe=settings.ivf_nprobe,
             max_record_bytes=settings.max_record_bytes,
         )
-        return cls(**{**asdict(options), **changes})
+        return replace(options, **changes)
 
     def build_fields(self) -> dict[str, Any]:
         """The options `build_index` takes (the rest apply to reading)."""
-        fields = asdict(self)
-        del fields["max_record_bytes"]
-        return fields
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "max_record_bytes"}
 
 
 @dataclass(frozen=True)
@@ -131,16 +132,18 @@ def rebuild(
     gate: Gate | None = None,
 ) -> RebuildReport:
     """Read the posting files and build a new current index from them under `root`: read as a
-    stream and understood on every core (index.build.understanding)."""
+    stream and understood on every core (index.build.understanding), or on the Ray cluster
+    `options.engine` names, which then chunks and makes the catalog's rows too."""
     timer = StageTimer()
     root.mkdir(parents=True, exist_ok=True)
+    options = replace(options, engine=options.engine or LocalEngine(options.workers))
     with timer.stage("understand"):
         files = understand_files(
             paths,
             root / UNDERSTOOD_CACHE_FILE,
-            options.workers,
             max_record_bytes=options.max_record_bytes,
             progress=options.progress,
+            engine=options.engine,
         )
     build = _build(
         files.read,
@@ -240,6 +243,7 @@ def build_index(
     gate: Gate | None = None,
     boilerplate: CompanyLines | None = None,
     workers: int = 0,
+    engine: Engine | None = None,
 ) -> BuildReport:
     """Build a new index from understood postings and make it current (see BuildOptions),
     unless `gate` refuses it: then it stays beside the current one, and the report says why."""
@@ -267,6 +271,7 @@ def build_index(
             progress,
             timer,
             workers,
+            engine,
         )
         with timer.stage("store"):
             index_type = choose_index_type(index_type, embedded.chunks, ann_min_chunks)

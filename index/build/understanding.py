@@ -1,9 +1,11 @@
 """Read and understand every record on every core, streamed, in the files' order.
 
-The main process streams records from the files (index.ingest.readers) to worker processes a
-batch at a time, a few batches ahead; each worker parses its records, takes the ones the
-understood cache already holds from it and understands the rest. Results come back in input
-order, so the build's order never depends on the worker count. The postings themselves are not
+The main process streams records from the files (index.ingest.readers) to the engine's workers
+(index.build.engine: processes here, or Ray) a batch at a time, a few batches ahead; each worker
+parses its records, takes the ones the understood cache already holds from it and understands
+the rest. A Ray worker cannot open the cache: the main process parses its batch and ships the
+cache's hits with it. Results come back in input order, so the build's order never depends on
+the engine or the worker count. The postings themselves are not
 kept: each new one goes into the understood cache (whose only writer is the main process) and
 the build reads them back in order, a batch at a time (`CachedPostings`). What the build needs of
 all of them is kept as it comes: ids (a later record wins over an earlier one with its id),
@@ -14,13 +16,12 @@ A small input is understood in this process: starting workers costs more than it
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import overload
@@ -29,7 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from index.build.caches import DerivedCache, Understood, derived_key, understood_namespace
-from index.build.pool import START_METHOD, batched, ordered_map
+from index.build.engine import IN_PROCESS, Engine, LocalEngine, WorkerSetup
+from index.build.pool import batched
 from index.build.progress import stage_bar
 from index.errors import BuildError
 from index.ingest.boilerplate import (
@@ -95,39 +97,33 @@ def understand_files(
     parallel_from: int = PARALLEL_MIN_RECORDS,
     max_record_bytes: int = 0,
     progress: bool = False,
+    engine: Engine | None = None,
 ) -> UnderstoodFiles:
-    """Read and understand every record of `paths`, `workers` processes at a time (default:
+    """Read and understand every record of `paths` on `engine` (default: `workers` processes,
     one per core; in this process while there are under `parallel_from` records), the new
     ones stored in the understood cache at `cache`. A record whose body is over
     `max_record_bytes` (0: no cap) is skipped; `progress` shows a bar of the records done."""
-    workers = workers or os.cpu_count() or 1
+    engine = engine or LocalEngine(workers or 0)
     namespace = understood_namespace()
     DerivedCache[object, object](cache, namespace).close()  # the table exists before workers read
     read = ReadResult()
     batches = batched(iter_sources(paths, read), BATCH)
     head = list(islice(batches, parallel_from // BATCH + 1))
-    parallel = workers > 1 and sum(map(len, head)) >= parallel_from
+    runner = engine if engine.distributes(sum(map(len, head)), parallel_from) else IN_PROCESS
     everything = chain(head, batches)
     collector = _Collector(cache)
-    settings = (cache, namespace, max_record_bytes)
-    with stage_bar(progress, "understand", None, "posting") as advance:
-        if not parallel:
-            _init_worker(*settings)
-            try:
-                for batch in everything:
-                    collector.add(understand_batch(batch))
-                    advance(len(batch))
-            finally:
-                _close_worker()
-        else:
-            context = multiprocessing.get_context(START_METHOD)
-            with ProcessPoolExecutor(
-                workers, context, initializer=_init_worker, initargs=settings
-            ) as pool:
-                for done in ordered_map(pool, understand_batch, everything, workers * AHEAD):
-                    collector.add(done)
-                    advance(len(done))
-    return collector.finish(read, workers if parallel else 1)
+    with stage_bar(progress, "understand", None, "posting") as advance, ExitStack() as stack:
+        if runner.shares_files:
+            setup = WorkerSetup(_init_worker, (cache, namespace, max_record_bytes), _close_worker)
+            done = runner.map(understand_batch, everything, setup, AHEAD)
+        else:  # the workers may be on other machines: the cache's hits go with each batch
+            shipper = stack.enter_context(closing(_Shipper(cache, namespace, max_record_bytes)))
+            setup = WorkerSetup(_init_worker, (None, namespace, max_record_bytes))
+            done = runner.map(understand_shipped, map(shipper.ship, everything), setup, AHEAD)
+        for parsed in done:
+            collector.add(parsed)
+            advance(len(parsed))
+    return collector.finish(read, runner.workers)
 
 
 class _Collector:
@@ -242,10 +238,12 @@ class CachedPostings(Sequence[Posting]):
 _worker: dict[str, object] = {}
 
 
-def _init_worker(cache: Path, namespace: str, max_record_bytes: int) -> None:
-    _worker["db"] = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=30)
+def _init_worker(cache: Path | None, namespace: str, max_record_bytes: int) -> None:
+    """A worker's settings, and the understood cache at `cache` opened to read (None: the
+    cache's values come shipped with each batch)."""
+    if cache is not None:
+        _worker["db"] = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=30)
     _worker["namespace"] = namespace
-    _worker["text_namespace"] = f"{namespace}|text"
     _worker["cap"] = max_record_bytes
 
 
@@ -256,18 +254,68 @@ def _close_worker() -> None:
 
 
 def understand_batch(sources: list[RecordSource]) -> list[_Parsed]:
-    """Parse each record, take its understood posting from the cache or understand it: its
-    text from the cache when the same title and body were understood before, else anew."""
+    """Parse each record, then understand it from the worker's own look into the cache."""
     db = _worker["db"]
     assert isinstance(db, sqlite3.Connection)
-    cap, namespace = _worker["cap"], str(_worker["namespace"])
+    cap = _worker["cap"]
     assert isinstance(cap, int)
     parsed = [parse_source(source, cap) for source in sources]
+    return _understand_parsed(parsed, partial(_cached, db))
+
+
+@dataclass(frozen=True)
+class _Shipped:
+    """A batch parsed in the driver, with what the understood cache holds of it."""
+
+    parsed: list[RawPosting | SkippedRecord]
+    found: dict[bytes, bytes]  # pickled postings and texts by key
+
+
+def understand_shipped(shipped: _Shipped) -> list[_Parsed]:
+    """`understand_batch` for a worker that cannot open the cache: it came with the batch."""
+    found = shipped.found
+    return _understand_parsed(
+        shipped.parsed, lambda keys: {k: found[k] for k in keys if k in found}
+    )
+
+
+class _Shipper:
+    """The driver's side of a remote engine: parse a batch (a small share of the work: the
+    reading was already here) and look it up in the cache as a worker would."""
+
+    def __init__(self, cache: Path, namespace: str, cap: int) -> None:
+        self._db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=30)
+        self._namespace, self._cap = namespace, cap
+
+    def ship(self, sources: list[RecordSource]) -> _Shipped:
+        parsed = [parse_source(source, self._cap) for source in sources]
+        keys = {
+            derived_key(self._namespace, raw): raw
+            for raw in parsed
+            if not isinstance(raw, SkippedRecord)
+        }
+        found = _cached(self._db, keys)
+        missed = (_text_key(raw, self._namespace) for key, raw in keys.items() if key not in found)
+        found.update(_cached(self._db, missed))
+        return _Shipped(parsed, found)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _understand_parsed(
+    parsed: list[RawPosting | SkippedRecord],
+    lookup: Callable[[Iterable[bytes]], dict[bytes, bytes]],
+) -> list[_Parsed]:
+    """Take each record's understood posting from the cache (`lookup`: pickled values by key)
+    or understand it: its text from the cache when the same title and body were understood
+    before, else anew."""
+    namespace = str(_worker["namespace"])
     raws = [p for p in parsed if not isinstance(p, SkippedRecord)]
     keys = {id(raw): derived_key(namespace, raw) for raw in raws}
-    found = _cached(db, keys.values())
-    text_keys = {id(raw): _text_key(raw) for raw in raws if keys[id(raw)] not in found}
-    texts: dict[bytes, _Text | bytes] = dict(_cached(db, text_keys.values()))
+    found = lookup(keys.values())
+    text_keys = {id(raw): _text_key(raw, namespace) for raw in raws if keys[id(raw)] not in found}
+    texts: dict[bytes, _Text | bytes] = dict(lookup(text_keys.values()))
     out = []
     for raw in parsed:
         if isinstance(raw, SkippedRecord):
@@ -317,9 +365,9 @@ def _with_place(parsed: _Parsed, posting: Posting) -> _Parsed:
     return replace(parsed, company=posting.company, location=posting.location)
 
 
-def _text_key(raw: RawPosting) -> bytes:
+def _text_key(raw: RawPosting, namespace: str) -> bytes:
     """What a text's understanding depends on: its title, body and markup, nothing else."""
-    return derived_key(str(_worker["text_namespace"]), (raw.title, raw.body, raw.body_format))
+    return derived_key(f"{namespace}|text", (raw.title, raw.body, raw.body_format))
 
 
 def _cached(db: sqlite3.Connection, keys: Iterable[bytes]) -> dict[bytes, bytes]:

@@ -1,10 +1,11 @@
 """The rebuild's embedding step on Ray (`jobsearch rebuild --engine ray`), for corpora that
 outgrow one machine: local by default (`ray.init()` starts a private one-machine cluster), or a
 running cluster with `--ray-address`, whose nodes need this package and the model installed.
+The rebuild's other per-batch stages go to the same Ray (index.build.engine).
 
-Only `embed_documents` leaves the process; chunking, the cache, the catalog and the index stay
-in the driver. Texts are cut into the same batches as a local build (`plan_batches`) and each
-batch is embedded whole by one actor, so every vector is bit-for-bit the local one.
+Only `embed_documents` leaves the process; the embedding cache stays in the driver. Texts are
+cut into the same batches as a local build (`plan_batches`) and each batch is embedded whole by
+one actor, so every vector is bit-for-bit the local one.
 """
 
 from __future__ import annotations
@@ -34,9 +35,33 @@ class EmbedActor:
         return [self.embedder.embed_documents(b, batch_size=len(b)) for b in batches]
 
 
+def connect_ray(address: str | None = None) -> Any:
+    """The `ray` module, joined to the cluster at `address` or to a private one-machine Ray
+    (started here unless this process already joined one); a clear error without Ray."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "--engine ray needs Ray: pip install -e '.[ray]' (or pip install ray)"
+        ) from exc
+    if not ray.is_initialized():
+        options: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "configure_logging": False,
+        }
+        if address:
+            options["address"] = address
+        else:
+            options["num_cpus"] = os.cpu_count() or 1
+        ray.init(**options)
+    return ray
+
+
 class RayEmbedder:
     """An Embedder whose documents are embedded by Ray actors; queries and token counts stay
-    with `local` (the same model and backend in this process)."""
+    with `local` (the same model and backend in this process). The actors start at the first
+    documents, so the stages before embedding have the cluster's CPUs to themselves."""
 
     def __init__(
         self,
@@ -47,31 +72,11 @@ class RayEmbedder:
         actors: int | None = None,
         threads: int = 1,
     ) -> None:
-        try:
-            import ray
-        except ImportError as exc:
-            raise MissingDependencyError(
-                "--engine ray needs Ray: pip install -e '.[ray]' (or pip install ray)"
-            ) from exc
         self.local = local
-        self._ray = ray
-        if not ray.is_initialized():
-            options: dict[str, Any] = {
-                "include_dashboard": False,
-                "log_to_driver": False,
-                "configure_logging": False,
-            }
-            if address:
-                options["address"] = address
-            else:
-                options["num_cpus"] = os.cpu_count() or 1
-            ray.init(**options)
-        cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
-        count = actors or max(1, cpus // threads)
-        actor = ray.remote(num_cpus=threads)(EmbedActor)
-        self._actors: list[Any] = [
-            actor.remote(local.name, local.backend, str(cache_dir), threads) for _ in range(count)
-        ]
+        self._ray = connect_ray(address)
+        self._cache_dir, self._count, self._threads = cache_dir, actors, threads
+        self._actors: list[Any] = []
+        self.count_tokens = local.count_tokens  # picklable, for chunking on other machines
 
     @property
     def name(self) -> str:
@@ -89,9 +94,6 @@ class RayEmbedder:
     def max_tokens(self) -> int:
         return self.local.max_tokens
 
-    def count_tokens(self, text: str) -> int:
-        return self.local.count_tokens(text)
-
     def embed_query(self, text: str) -> Vectors:
         return self.local.embed_query(text)
 
@@ -101,9 +103,10 @@ class RayEmbedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         plan = plan_batches(texts, batch_size)
         pending = []
+        actors = self._started_actors()
         for task, start in enumerate(range(0, len(plan), BATCHES_PER_TASK)):
             group = plan[start : start + BATCHES_PER_TASK]
-            actor = self._actors[task % len(self._actors)]
+            actor = actors[task % len(actors)]
             batches = [[texts[i] for i in rows] for rows in group]
             pending.append((group, actor.embed_batches.remote(batches)))
         for group, ref in pending:
@@ -112,6 +115,18 @@ class RayEmbedder:
                 if callable(progress):
                     progress(len(rows))
         return out
+
+    def _started_actors(self) -> list[Any]:
+        if not self._actors:
+            cpus = int(self._ray.cluster_resources().get("CPU", 1))
+            count = self._count or max(1, cpus // self._threads)
+            actor = self._ray.remote(num_cpus=self._threads)(EmbedActor)
+            model, backend = self.local.name, self.local.backend
+            self._actors = [
+                actor.remote(model, backend, str(self._cache_dir), self._threads)
+                for _ in range(count)
+            ]
+        return self._actors
 
     def shutdown(self) -> None:
         for actor in self._actors:
