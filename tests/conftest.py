@@ -20,7 +20,7 @@ ENV_PREFIX = "JOBSEARCH_"
 SUBPROCESS_PATHS = (
     "scripts",
     "index/build/test_crash.py",
-    "index/embedding/test_ray_engine.py",
+    "index/build/test_ray_build.py",
 )
 BROWSER_PATHS = ("browser",)
 
