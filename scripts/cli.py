@@ -325,6 +325,12 @@ def _reason_kind(reason: str) -> str:
     return reason.split(":", 1)[0].split(" (", 1)[0]
 
 
+def _workers(count: int, engine: str) -> str:
+    if engine == "ray":
+        return f"{count} Ray worker{'s' if count > 1 else ''}"
+    return f"{count} process{'es' if count > 1 else ''}"
+
+
 def print_rebuild_report(
     report: RebuildReport, root: Path, engine: str, shown: int | None = MAX_SKIPPED_SHOWN
 ) -> None:
@@ -347,7 +353,7 @@ def print_rebuild_report(
         f"  parsed         {parsed} postings "
         f"({understood.cached} unchanged, from the cache{reposted})"
         f" in {report.understand_seconds:.1f} s,"
-        f" {report.workers} process{'es' if report.workers > 1 else ''}"
+        f" {_workers(report.workers, engine)}"
     )
     print(f"  index          {m.index_type}, {m.backend} embeddings, {engine} engine")
     for cut in read.truncated:

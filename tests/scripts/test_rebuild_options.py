@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import pytest
 
@@ -39,6 +40,8 @@ def test_rebuild_with_ivf_index_and_engine(tmp_path, engine):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"ivf-sq8, {Settings().backend} embeddings, {engine} engine" in done.stdout
+    if engine == "ray":  # understood on Ray too, however small the input
+        assert re.search(r"parsed .* [0-9]+ Ray workers?$", done.stdout, re.MULTILINE)
     manifest = read_manifest(current_build(tmp_path))
     assert manifest.index_type == "ivf-sq8" and manifest.index_params["nlist"] >= 1
     assert "in the model" in done.stdout
