@@ -43,7 +43,9 @@ class FilelessEngine:
     def distributes(self, items: int, threshold: int) -> bool:
         return True
 
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any], setup: WorkerSetup, ahead: int):
+    def map(
+        self, fn: Callable[[Any], Any], items: Iterable[Any], setup: WorkerSetup, ahead: int
+    ) -> Iterator[Any]:
         with no_files():
             setup.initializer(*pickle.loads(pickle.dumps(setup.initargs)))
         for item in items:  # the driver's side (shipping the batch) runs outside no_files
