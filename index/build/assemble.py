@@ -10,8 +10,7 @@ vectors go to disk.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -62,8 +61,8 @@ def assemble(
     writer = CatalogWriter(staging / CATALOG_FILE, boilerplate)
     try:
         with (
-            stage_bar(progress, "chunk", len(postings), "posting") as advance,
-            _ChunkVectors(root, staging, embedder, batch_size, progress, timer) as vectors,
+            stage_bar(progress, "index", len(postings), "posting") as advance,
+            _ChunkVectors(root, staging, embedder, batch_size, advance.note, timer) as vectors,
         ):
             batches = catalog_batches(
                 postings,
@@ -101,12 +100,13 @@ class _ChunkVectors:
         staging: Path,
         embedder: Embedder,
         batch_size: int,
-        progress: bool,
+        note: Callable[[str], None],
         timer: StageTimer,
     ) -> None:
         self._embedder = embedder
         self._batch_size = batch_size
-        self._progress = progress
+        self._note = note
+        self._embedded = self._by_model = 0
         self._timer = timer
         self._model_timer = StageTimer()
         self._pending: list[str] = []
@@ -115,8 +115,6 @@ class _ChunkVectors:
             root / CACHE_FILE, f"{embedder.name}|{embedder.backend}", embedder.dimension
         )
         self._out = VectorFileWriter(staging / VECTORS_FILE, embedder.dimension)
-        self._bar = ExitStack()
-        self._advance = self._bar.enter_context(stage_bar(progress, "embed", None, "chunk"))
 
     @property
     def rows(self) -> int:
@@ -143,13 +141,12 @@ class _ChunkVectors:
         finally:
             self._out.close()
             self._cache.close()
-            self._bar.close()
 
     def _flush(self) -> None:
         if not self._pending:
             return
         with self._timer.stage("embed"):
-            block, stats = self._cache.embed(self._pending, self._encode, self._advance)
+            block, stats = self._cache.embed(self._pending, self._encode, self._from_cache)
             self._out.append(block)
         self._hits += stats.hits
         self._misses += stats.misses
@@ -157,4 +154,18 @@ class _ChunkVectors:
 
     def _encode(self, missing: list[str]) -> Vectors:
         with self._model_timer.stage("model"):
-            return self._embedder.embed_documents(missing, self._batch_size, progress=self._advance)
+            return self._embedder.embed_documents(
+                missing, self._batch_size, progress=self._from_model
+            )
+
+    def _from_cache(self, rows: int) -> None:
+        self._embedded += rows
+        self._show()
+
+    def _from_model(self, rows: int) -> None:
+        self._embedded += rows
+        self._by_model += rows
+        self._show()
+
+    def _show(self) -> None:
+        self._note(f"{self._embedded:,} chunks embedded, {self._by_model:,} by the model")

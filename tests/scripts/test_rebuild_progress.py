@@ -1,5 +1,6 @@
 """What a person running `jobsearch rebuild` in a terminal sees: one bar per stage for the whole
-rebuild, on stderr; none in a pipe or with --quiet. The CLI runs in a real pseudo-terminal."""
+rebuild (understand; index: chunk and embed, one pass), on stderr; none in a pipe or with
+--quiet. The CLI runs in a real pseudo-terminal."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def bars(terminal: str) -> dict[str, list[str]]:
     finished: dict[str, list[str]] = {}
     for line in terminal.replace("\r\n", "\n").split("\n"):
         last = line.split("\r")[-1].strip()
-        if match := re.match(r"(understand|chunk|embed)\s*:", last):
+        if match := re.match(r"(understand|index)\s*:", last):
             finished.setdefault(match.group(1), []).append(last)
     return finished
 
@@ -81,15 +82,20 @@ def test_rebuild_shows_one_bar_per_stage_in_a_terminal(tmp_path):
     manifest = read_manifest(current_build(index))
     assert manifest.chunks > 2048  # more than one block of the embedding cache
     shown = bars(terminal)
-    assert sorted(shown) == ["chunk", "embed", "understand"]
+    assert sorted(shown) == ["index", "understand"]
     assert all(len(states) == 1 for states in shown.values()), shown  # one bar each
     postings = len(SAMPLE_POSTINGS.read_text().splitlines()) * COPIES
     assert f"{postings}/{postings}" in shown["understand"][0]
-    assert f"{manifest.postings}/{manifest.postings}" in shown["chunk"][0]
-    assert f"{manifest.chunks}/{manifest.chunks}" in shown["embed"][0]  # to the last chunk
+    assert f"{manifest.postings}/{manifest.postings}" in shown["index"][0]
+    # to the last chunk, every one new to the model
+    assert (
+        f"{manifest.chunks:,} chunks embedded, {manifest.chunks:,} by the model"
+        in shown["index"][0]
+    )
 
     again, terminal = rebuild_in_a_terminal(str(path), "--index", str(index))  # all cached now
-    assert again == 0 and f"{manifest.chunks}/{manifest.chunks}" in bars(terminal)["embed"][0]
+    assert again == 0
+    assert f"{manifest.chunks:,} chunks embedded, 0 by the model" in bars(terminal)["index"][0]
 
 
 def test_rebuild_shows_no_bars_with_quiet_or_in_a_pipe(tmp_path):
