@@ -106,7 +106,7 @@ def write_ivf(directory: Path, vectors_file: Path, nlist: int, seed: int = 1234)
     """Train IVF-SQ8 on a sample of the vectors in `vectors_file`, add them all in blocks, and
     write vectors.ivf; returns the parameters, with the seconds each step took."""
     started = time.perf_counter()
-    ivf = train_ivf(np.load(vectors_file, mmap_mode="r"), nlist, seed)
+    ivf = train_ivf(vectors_file, nlist, seed)
     trained = time.perf_counter()
     for start, block in read_blocks(vectors_file, ADD_BLOCK):
         ivf.add_with_ids(block, np.arange(start, start + len(block), dtype=np.int64))
@@ -120,14 +120,14 @@ def write_ivf(directory: Path, vectors_file: Path, nlist: int, seed: int = 1234)
     }
 
 
-def train_ivf(vectors: Vectors, nlist: int, seed: int = 1234) -> faiss.IndexIVFScalarQuantizer:
-    """An empty IVF-SQ8 index trained on a fixed-seed sample of `vectors`."""
-    dimension = vectors.shape[1]
-    nlist = max(1, min(nlist, len(vectors) // 4 or 1))
+def train_ivf(vectors_file: Path, nlist: int, seed: int = 1234) -> faiss.IndexIVFScalarQuantizer:
+    """An empty IVF-SQ8 index trained on a fixed-seed sample of the vectors in `vectors_file`."""
+    count, dimension = vector_count(vectors_file)
+    nlist = max(1, min(nlist, count // 4 or 1))
     rng = np.random.default_rng(seed)
-    sample_size = min(len(vectors), nlist * TRAIN_SAMPLE_PER_LIST)
-    rows = np.sort(rng.choice(len(vectors), sample_size, replace=False))
-    sample = np.ascontiguousarray(vectors[rows], dtype=np.float32)
+    sample_size = min(count, nlist * TRAIN_SAMPLE_PER_LIST)
+    rows = np.sort(rng.choice(count, sample_size, replace=False))
+    sample = _gather_rows(vectors_file, rows)
     quantizer = faiss.IndexFlatIP(dimension)
     ivf = faiss.IndexIVFScalarQuantizer(
         quantizer, dimension, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
@@ -136,6 +136,16 @@ def train_ivf(vectors: Vectors, nlist: int, seed: int = 1234) -> faiss.IndexIVFS
     ivf.cp.niter = KMEANS_ITERATIONS
     ivf.train(sample)
     return ivf
+
+
+def _gather_rows(vectors_file: Path, rows: IntArray) -> Vectors:
+    """The given rows (ascending) of `vectors_file`, read a block at a time: a memory map would
+    leave most of a large file's pages resident (read-ahead around every sampled row)."""
+    parts = []
+    for start, block in read_blocks(vectors_file, ADD_BLOCK):
+        inside = rows[(rows >= start) & (rows < start + len(block))]
+        parts.append(block[inside - start])
+    return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
 
 
 class VectorStore:

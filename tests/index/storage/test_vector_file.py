@@ -61,3 +61,25 @@ def test_scan_codes_from_blocks_match_codes_trained_on_every_row(tmp_path, monke
     assert np.array_equal(quantization_steps(blocks), quantization_steps(whole))
     query = vectors[:5]
     assert np.array_equal(blocks.search(query, 10)[1], whole.search(query, 10)[1])
+
+
+def test_ivf_trained_from_blocks_is_trained_on_the_seeded_sample(tmp_path, monkeypatch):
+    from index.storage import vectors as vectors_module
+
+    rng = np.random.default_rng(8)
+    vectors = rng.standard_normal((4_000, 16)).astype(np.float32)
+    np.save(tmp_path / "vectors.npy", vectors)
+    monkeypatch.setattr(vectors_module, "ADD_BLOCK", 300)  # the sample spans many blocks
+    from_blocks = vectors_module.train_ivf(tmp_path / "vectors.npy", nlist=16, seed=5)
+
+    rows = np.sort(np.random.default_rng(5).choice(4_000, 16 * 64, replace=False))
+    in_memory = faiss.IndexIVFScalarQuantizer(
+        faiss.IndexFlatIP(16), 16, 16, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    in_memory.cp.seed, in_memory.cp.niter = 5, vectors_module.KMEANS_ITERATIONS
+    in_memory.train(vectors[rows])
+
+    def centroids(ivf):
+        return ivf.quantizer.reconstruct_n(0, ivf.nlist)
+
+    assert np.array_equal(centroids(from_blocks), centroids(in_memory))
