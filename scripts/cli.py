@@ -209,6 +209,14 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "--out", type=Path, required=True, help="JSON Lines to write (gzipped when .gz)"
     )
     synth.add_argument("--seed", type=int, default=0, help="the same seed writes the same file")
+    synth.add_argument(
+        "--changed",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="the seed's corpus a day later: this share of it closed and as many new postings "
+        "opened (0.01: an incremental rebuild's input)",
+    )
     synth.set_defaults(run=run_synth)
 
     commands.add_parser(  # handled in main(): its options are scripts/bench.py's
@@ -517,10 +525,11 @@ def run_synth(args: argparse.Namespace, settings: Settings) -> int:
     if not args.source.is_file():
         print(f"error: no such file: {args.source}", file=sys.stderr)
         return 2
-    report = synthesize(args.count, args.source, args.out, args.seed)
+    report = synthesize(args.count, args.source, args.out, args.seed, args.changed)
     print(
         f"wrote {report.written:,} postings to {report.path}, recombined from "
         f"{report.sources:,} real ones (seed {args.seed}"
+        + (f", {args.changed:.1%} of it changed" if args.changed else "")
         + (f"; {report.skipped_sources} source lines skipped)" if report.skipped_sources else ")")
     )
     return 0

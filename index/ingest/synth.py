@@ -28,6 +28,7 @@ import numpy as np
 from index.errors import InputFormatError
 
 SYNTH_SOURCE = "synth"
+CHANGED_STREAM = 1_000_003  # the seed offset of the postings a changed corpus opens
 BLOCK = 4096  # records drawn at a time (part of what a seed means: keep it fixed)
 DATE_JITTER_SECONDS = 12 * 3600  # a drawn date moves by up to half a day either way
 GZIP_LEVEL = 1  # the corpus is written once and read a few times: speed over size
@@ -116,18 +117,41 @@ def synth_lines(sources: Sources, count: int, seed: int = 0) -> Iterator[str]:
             yield f"{head_json[:-1]}, {sources.bodies[int(bodies[at])]}}}\n"
 
 
-def synthesize(count: int, source: Path, out: Path, seed: int = 0) -> SynthReport:
-    """Write `count` recombined postings to `out` (gzipped when it ends in .gz). Written beside
-    it first and renamed into place, so a crash never leaves half a corpus under its name."""
+def changed_lines(sources: Sources, count: int, seed: int, share: float) -> Iterator[str]:
+    """The corpus of `seed` a day later: `share` of its postings (a fixed-seed draw) closed and
+    as many new ones opened in their places (records of another seed: new ids, places, teams,
+    dates and companies, each still a real posting's text)."""
+    rng = np.random.default_rng([seed, CHANGED_STREAM])
+    replaced = rng.random(count) < share
+    new = synth_lines(sources, count, seed + CHANGED_STREAM)
+    for number, line in enumerate(synth_lines(sources, count, seed)):
+        new_line = next(new)
+        yield new_line if replaced[number] else line
+
+
+def synthesize(
+    count: int, source: Path, out: Path, seed: int = 0, changed: float = 0.0
+) -> SynthReport:
+    """Write `count` recombined postings to `out` (gzipped when it ends in .gz); with `changed`,
+    the corpus of `seed` with that share of its postings replaced by new ones (changed_lines).
+    Written beside it first and renamed into place, so a crash never leaves half a corpus
+    under its name."""
     if count < 1:
         raise InputFormatError(f"count must be at least 1 (got {count})")
+    if not 0.0 <= changed <= 1.0:
+        raise InputFormatError(f"changed must be a share between 0 and 1 (got {changed})")
     sources, skipped = load_sources(source)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
     size = 0
     with open(partial, "wb") as raw:
         with _open_out(raw, gz=out.name.endswith(".gz")) as text:
-            for line in synth_lines(sources, count, seed):
+            lines = (
+                changed_lines(sources, count, seed, changed)
+                if changed
+                else synth_lines(sources, count, seed)
+            )
+            for line in lines:
                 size += len(line.encode("utf-8"))
                 text.write(line)
     os.replace(partial, out)

@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="scale-e2e: an embedding-cache.sqlite to start from (else the warm step embeds)",
     )
+    parser.add_argument(
+        "--changed",
+        type=float,
+        default=0.01,
+        help="scale-e2e: the share of postings replaced for the closing rebuild (0: none)",
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="per HTTP throughput run")
     parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
     parser.add_argument(
@@ -263,6 +269,7 @@ def run_sections(
             load_queries(paths.queries),
             args.repeat,
             args.warm_cache.resolve() if args.warm_cache else None,
+            args.changed,
         )
         save()
     if "scale" in sections:

@@ -6,8 +6,10 @@ have; `--warm-cache FILE` seeds it from an existing cache first) → build (the 
 as `jobsearch rebuild` runs it, in a child process for its own peak RSS) → serve (the real app
 under uvicorn, one worker: seconds until ready, RSS) → query (over HTTP, one client at a time:
 short queries, filters, empty-query listings, similar postings, the facets endpoint; every
-search counts facets, as the API does). The model only embeds what the warm step finds
-missing, so the build measures everything but the model.
+search counts facets, as the API does) → changed (the same corpus a day later, `changed` of
+it closed and as many new postings opened, rebuilt into the same root: the nightly rebuild).
+The model only embeds what the warm step finds missing, so the build measures everything but
+the model.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ def bench_scale_e2e(
     queries: list[str],
     repeat: int,
     warm_cache: Path | None = None,
+    changed: float = 0.01,
 ) -> dict[str, Any]:
-    """The section's figures: one synth, warm, build and serve, queries `repeat` times."""
+    """The section's figures: one synth, warm, build and serve, queries `repeat` times, then
+    a rebuild with `changed` of the postings replaced (none when 0)."""
     from index.embedding.cache import CACHE_FILE
     from index.ingest.synth import synthesize
 
@@ -54,6 +58,13 @@ def bench_scale_e2e(
         out["build"]["catalog_mb"] / out["synth"]["input_mb"], 2
     )
     out.update(serve_and_query(root, queries, repeat))
+    if changed > 0:
+        day2 = work / f"synth-{postings}-seed{SEED}-changed{changed:g}.jsonl.gz"
+        synthesize(postings, source, day2, SEED, changed)
+        out["changed"] = {
+            "share": changed,
+            **run_child("scale-build", corpus=str(day2), root=str(root)),
+        }
     return out
 
 
@@ -191,6 +202,10 @@ def render_scale_e2e(result: dict[str, Any]) -> str:
         f"| build | chunks, index, catalog | {b['chunks']:,}, {b['index_type']}, {b['catalog_mb']} MB ({b['catalog_vs_input']}× the input) |",
         f"| serve | load, RSS | {result['serve']['load_seconds']} s, {result['serve'].get('rss_mib', 0):.0f} MiB |",
     ]
+    if c := result.get("changed"):
+        rows.append(
+            f"| rebuild, {c['share']:.0%} changed | seconds, peak RSS | {c['seconds']} s, {c['peak_rss_mib']:.0f} MiB |"
+        )
     for name, figures in result.get("query", {}).items():
         p50, p95, p99 = (figures[f"p{q}_ms"]["median"] for q in (50, 95, 99))
         rows.append(f"| HTTP {name} | p50 / p95 / p99 ms | {p50:.1f} / {p95:.1f} / {p99:.1f} |")

@@ -139,3 +139,6 @@ def test_bench_scale_e2e_synthesizes_builds_serves_and_queries(tmp_path):
     assert set(result["query"]) >= {"short queries", "similar postings", "facets endpoint"}
     assert "| scale-e2e, 150 postings | figure | value |" in done.stdout
     assert "| HTTP empty query, newest first | p50 / p95 / p99 ms |" in done.stdout
+    changed = result["changed"]  # the closing rebuild: 1% replaced, nothing new to the model
+    assert changed["postings"] == changed["records_read"] == 150 and changed["embedded"] == 0
+    assert "| rebuild, 1% changed | seconds, peak RSS |" in done.stdout

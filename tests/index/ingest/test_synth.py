@@ -105,3 +105,24 @@ def test_synth_output_rebuilds_from_the_source_chunk_cache(tmp_path):
     assert report.build.manifest.postings == 250
     assert report.build.cache.misses == 0 and report.build.cache.hits > 250
     assert len(read_postings([corpus]).postings) == 250
+
+
+def test_a_changed_corpus_replaces_that_share_by_new_postings(tmp_path):
+    base = _records(synthesize(2000, SAMPLE_POSTINGS, tmp_path / "day1.jsonl", seed=3).path)
+    day2 = _records(
+        synthesize(2000, SAMPLE_POSTINGS, tmp_path / "day2.jsonl", seed=3, changed=0.05).path
+    )
+    assert len(day2) == 2000
+    kept = [a == b for a, b in zip(base, day2, strict=True)]
+    assert 60 <= kept.count(False) <= 140  # about 5%, drawn
+    old_ids = {r["id"] for r in base}
+    new = [r for r, same in zip(day2, kept, strict=True) if not same]
+    assert all(r["id"] not in old_ids for r in new)  # closed postings gone, new ones opened
+    assert len({r["id"] for r in day2}) == 2000
+    bodies = {_body(r) for r in _records(SAMPLE_POSTINGS)}
+    assert all(_body(r) in bodies for r in new)  # still real texts: their chunks are cached
+
+
+def test_a_changed_share_outside_0_to_1_is_refused(tmp_path):
+    with pytest.raises(InputFormatError, match="between 0 and 1"):
+        synthesize(10, SAMPLE_POSTINGS, tmp_path / "x.jsonl", changed=1.5)
