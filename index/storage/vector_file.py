@@ -9,6 +9,7 @@ hands back blocks through plain reads, so a pass over the file keeps only a bloc
 from __future__ import annotations
 
 import io
+import mmap
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -65,6 +66,23 @@ class VectorFileWriter:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def map_vectors(path: Path) -> Vectors:
+    """The .npy file at `path` as a read-only memory-mapped array, advised for random access:
+    a search reads scattered rows (the candidates it re-scores), and the kernel's default
+    read-ahead would bring in 128 KiB around each 1.5 KiB row, filling memory (and the page
+    cache) with rows nobody asked for."""
+    with open(path, "rb") as handle:
+        (rows, dimension), _, dtype = _read_header(handle)
+        offset = handle.tell()
+        if rows == 0:
+            return np.zeros((0, dimension), dtype=dtype)
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_RANDOM"):  # Linux and most Unixes
+        mapped.madvise(mmap.MADV_RANDOM)
+    vectors: Vectors = np.ndarray((rows, dimension), dtype=dtype, buffer=mapped, offset=offset)
+    return vectors
 
 
 def vector_count(path: Path) -> tuple[int, int]:

@@ -31,7 +31,7 @@ from threadpoolctl import ThreadpoolController
 from index.errors import ConfigError
 from index.models import Vectors
 from index.storage.scan_codes import ScanCodes, code_margin, quantization_steps, write_scan_codes
-from index.storage.vector_file import read_blocks, vector_count
+from index.storage.vector_file import map_vectors, read_blocks, vector_count
 
 VECTORS_FILE = "vectors.npy"
 IVF_FILE = "vectors.ivf"
@@ -165,7 +165,7 @@ class VectorStore:
         exact_subset_max: int = EXACT_SUBSET_MAX,
     ) -> None:
         self.index_type = index_type
-        self.vectors: FloatArray = np.load(directory / VECTORS_FILE, mmap_mode="r")
+        self.vectors: FloatArray = map_vectors(directory / VECTORS_FILE)
         self.nprobe = nprobe
         self.exact_subset_max = exact_subset_max
         self.ivf: Any = None  # faiss.IndexIVFScalarQuantizer

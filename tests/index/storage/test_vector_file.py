@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import faiss
 import numpy as np
 import pytest
@@ -83,3 +85,27 @@ def test_ivf_trained_from_blocks_is_trained_on_the_seeded_sample(tmp_path, monke
         return ivf.quantizer.reconstruct_n(0, ivf.nlist)
 
     assert np.array_equal(centroids(from_blocks), centroids(in_memory))
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux's smaps shows advice")
+def test_served_vectors_are_mapped_for_random_reads(tmp_path):
+    from index.storage.vector_file import map_vectors
+
+    path = tmp_path / "vectors.npy"
+    vectors = np.random.default_rng(1).standard_normal((5_000, 8)).astype(np.float32)
+    np.save(path, vectors)
+    mapped = map_vectors(path)
+    assert np.array_equal(mapped, vectors) and not mapped.flags.writeable
+    flags = _smaps_flags(path)
+    assert "rr" in flags.split()  # MADV_RANDOM: no read-ahead around each row read
+
+
+def _smaps_flags(path):
+    lines = Path("/proc/self/smaps").read_text().splitlines()
+    inside = False
+    for line in lines:
+        if line.endswith(str(path)):
+            inside = True
+        elif inside and line.startswith("VmFlags:"):
+            return line.removeprefix("VmFlags:")
+    raise AssertionError(f"{path} is not mapped")
