@@ -48,34 +48,68 @@ def facet_counts(
     out: dict[str, list[FacetCount]] = {}
     for field in FIELDS:
         others = {f: keys for f, keys in conditions.items() if f != field}
-        base = np.zeros(catalog.posting_count, dtype=bool)
         allowed = catalog.pids_matching(others) if others else None
-        if matched is None and allowed is None:
-            base[:] = True
-        else:
-            pids = matched if allowed is None else allowed
-            if matched is not None and allowed is not None:
-                pids = np.intersect1d(matched, allowed, assume_unique=True)
-            base[pids] = True
+        base = _Base.of(_counted(matched, allowed), catalog.posting_count)
         values = _field_counts(catalog, field, base, per_field)
         out[field] = values[:per_field] if per_field else values
     return out
 
 
 @dataclass(frozen=True)
+class _Base:
+    """The postings counted in: as a mask over every posting, and as their ids when few."""
+
+    mask: npt.NDArray[np.bool_]
+    pids: IntArray | None  # ascending; None when many (the mask alone is used)
+
+    @classmethod
+    def of(cls, pids: IntArray | None, postings: int) -> _Base:
+        """`pids` None: every posting."""
+        if pids is None:
+            return cls(np.ones(postings, dtype=bool), None)
+        mask = np.zeros(postings, dtype=bool)
+        mask[pids] = True
+        return cls(mask, pids if len(pids) * FEW_SHARE <= postings else None)
+
+
+def _counted(matched: IntArray | None, allowed: IntArray | None) -> IntArray | None:
+    """The postings a field is counted within (None: all of them)."""
+    if matched is None:
+        return allowed
+    if allowed is None:
+        return matched
+    return np.intersect1d(matched, allowed, assume_unique=True)
+
+
+FEW_SHARE = 16  # a match set of at most 1/16 of the postings is counted through its own rows
+
+
+@dataclass(frozen=True)
 class _Incidence:
     """One group of facet values as flat arrays: row i says posting pids[i] has value
-    values[keys[i]]. Counting within a set of postings is then one bincount."""
+    values[keys[i]], and the same rows by posting (a posting's values are by_pid_keys[
+    by_pid_start[p]:by_pid_start[p + 1]]). Counting within a set of postings is one bincount:
+    over every row for a large set, over the set's own rows for a small one (the matches of a
+    specific query at a million postings)."""
 
     values: list[tuple[str, str]]  # (filter value, label)
     keys: IntArray
     pids: IntArray
     label_order: IntArray  # each value's place among the labels sorted case-insensitively
+    by_pid_start: IntArray
+    by_pid_keys: IntArray
 
-    def counts(self, base: npt.NDArray[np.bool_], limit: int | None = None) -> list[FacetCount]:
+    def counts(self, base: _Base, limit: int | None = None) -> list[FacetCount]:
         """The values counting more than zero within `base`, most first (then by label): the
         `limit` first only, so a field of a thousand cities costs no thousand objects."""
-        hits = np.bincount(self.keys[base[self.pids]], minlength=len(self.values))
+        if base.pids is not None:
+            starts, ends = self.by_pid_start[base.pids], self.by_pid_start[base.pids + 1]
+            lengths = ends - starts
+            at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            keys = self.by_pid_keys[at + np.arange(len(at))]
+        else:
+            keys = self.keys[base.mask[self.pids]]
+        hits = np.bincount(keys, minlength=len(self.values))
         present = np.flatnonzero(hits)
         order = present[np.lexsort((self.label_order[present], -hits[present]))][:limit]
         rows = [(self.values[i], int(hits[i])) for i in order.tolist()]
@@ -85,13 +119,15 @@ class _Incidence:
 _TABLES: WeakKeyDictionary[Catalog, dict[str, _Incidence]] = WeakKeyDictionary()
 
 
-def _incidence(values: list[tuple[str, str]], members: list[IntArray]) -> _Incidence:
+def _incidence(values: list[tuple[str, str]], members: list[IntArray], postings: int) -> _Incidence:
     keys = np.repeat(np.arange(len(values), dtype=np.int64), [len(m) for m in members])
-    pids = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+    pids = np.concatenate(members).astype(np.int64) if members else np.zeros(0, dtype=np.int64)
     by_label = sorted(range(len(values)), key=lambda i: values[i][1].casefold())
     label_order = np.empty(len(values), dtype=np.int64)
     label_order[by_label] = np.arange(len(values))
-    return _Incidence(values, keys, pids.astype(np.int64), label_order)
+    by_pid = np.argsort(pids, kind="stable")
+    by_pid_start = np.r_[0, np.cumsum(np.bincount(pids, minlength=postings))].astype(np.int64)
+    return _Incidence(values, keys, pids, label_order, by_pid_start, keys[by_pid])
 
 
 def prepare_facets(catalog: Catalog) -> None:
@@ -112,18 +148,17 @@ def _tables(catalog: Catalog) -> dict[str, _Incidence]:
         ):
             rows = catalog.facet_counts(name)
             values = [(label if value_of_label else value, label) for value, label, _ in rows]
-            tables[name] = _incidence(values, [catalog.facet_pids((name, v)) for v, _, _ in rows])
+            members = [catalog.facet_pids((name, v)) for v, _, _ in rows]
+            tables[name] = _incidence(values, members, catalog.posting_count)
         places = [(v.upper(), label) for v, label, _ in catalog.facet_counts("country")]
         places += [(label, label) for _, label, _ in catalog.facet_counts("region")]
         members = [catalog.pids_matching({"location": location_keys(v)}) for v, _ in places]
-        tables["place"] = _incidence(places, members)
+        tables["place"] = _incidence(places, members, catalog.posting_count)
         _TABLES[catalog] = tables
     return _TABLES[catalog]
 
 
-def _field_counts(
-    catalog: Catalog, field: str, base: npt.NDArray[np.bool_], limit: int | None
-) -> list[FacetCount]:
+def _field_counts(catalog: Catalog, field: str, base: _Base, limit: int | None) -> list[FacetCount]:
     tables = _tables(catalog)
     if field != "location":
         return tables[field].counts(base, limit)

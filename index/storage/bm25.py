@@ -29,9 +29,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from index.ingest.boilerplate import strip_boilerplate
 from index.models import CONTEXT_KINDS, Posting
@@ -44,6 +46,8 @@ K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
 COLUMN_WEIGHTS = (2.0, 1.0, 1.0)  # title, job, context (search passes its RankingConfig's)
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
+TOKEN_CACHE_BYTES = 768 * 2**20  # decoded and scored postings of common tokens, per process
+TOKEN_CACHE_MIN_POSTINGS = 20_000  # a rarer token is read and scored faster than looked up
 DENSE_SHARE = 16  # matches summed through an array of every row once they are 1/16 of the rows
 
 KEYWORD_TABLE = "posting_text"
@@ -234,6 +238,13 @@ class TermIndex:
         self.rows = rows
         self.row_tokens = row_tokens.astype(np.float64)
         self.average = float(row_tokens.sum()) / rows if rows else 0.0
+        # A common token's postings, decoded and scored, are what a large index's queries
+        # spend most of their keyword time on, and the same few ("engineer", "team") come
+        # back in query after query: kept, bounded in bytes, for tokens worth keeping.
+        self._cache: LRUCache[tuple[object, ...], tuple[npt.NDArray[Any], ...]] = LRUCache(
+            TOKEN_CACHE_BYTES, getsizeof=lambda arrays: sum(a.nbytes for a in arrays)
+        )
+        self._cache_lock = threading.Lock()
 
     @classmethod
     def load(cls, db: sqlite3.Connection) -> TermIndex:
@@ -286,10 +297,28 @@ class TermIndex:
 
     def _postings(self, db: sqlite3.Connection, token: str) -> tuple[IntArray, CountArray]:
         """The postings holding `token` (in pid order) and its count in each column."""
+        cached = self._cached(("postings", token))
+        if cached is not None:
+            return cached[0], cached[1]
         found = db.execute(
             "SELECT postings, pids, counts FROM term_postings WHERE token = ?", (token,)
         ).fetchone()
-        return decode_postings(*found) if found else decode_postings(0, b"", b"")
+        pids, counts = decode_postings(*found) if found else decode_postings(0, b"", b"")
+        self._keep(("postings", token), (pids, counts))
+        return pids, counts
+
+    def _cached(self, key: tuple[object, ...]) -> tuple[npt.NDArray[Any], ...] | None:
+        with self._cache_lock:
+            return self._cache.get(key)
+
+    def _keep(self, key: tuple[object, ...], arrays: tuple[npt.NDArray[Any], ...]) -> None:
+        """Keep the (read-only) arrays of a token with enough postings to be worth it."""
+        if len(arrays[0]) < TOKEN_CACHE_MIN_POSTINGS:
+            return
+        for array in arrays:
+            array.flags.writeable = False
+        with self._cache_lock:
+            self._cache[key] = arrays
 
     def _idf(self, postings: int) -> float:
         return idf(self.rows, postings)
@@ -300,10 +329,15 @@ class TermIndex:
         pids, counts = self._postings(db, token)
         if not len(pids):
             return pids, np.zeros(0)
+        key = ("scores", token, *weight.tolist())
+        cached = self._cached(key)
+        if cached is not None:
+            return pids, cached[0]
         freq = counts @ weight
         token_idf = self._idf(len(pids))
         length = self.row_tokens[pids]
         part = token_idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
+        self._keep(key, (part,))
         return pids, part
 
 
@@ -316,13 +350,11 @@ def sum_by_row(
     faster than sorting them once they are a sizeable share of the rows."""
     every = np.concatenate([pids for pids, _ in parts]) if parts else np.zeros(0, np.int64)
     if len(every) * DENSE_SHARE >= rows:
-        total = np.zeros(rows, dtype=np.float64)
-        matched = np.zeros(rows, dtype=bool)
-        for pids, part in parts:
-            total[pids] += part  # a phrase's rows are distinct
-            matched[pids] = True
-        found = np.flatnonzero(matched).astype(np.int64)
-        return found, total[found]
+        # bincount adds each row's scores in the order given: the order of `parts`
+        weights = np.concatenate([part for _, part in parts])
+        summed = np.bincount(every, weights, rows).astype(np.float64, copy=False)
+        found = np.flatnonzero(np.bincount(every, minlength=rows)).astype(np.int64)
+        return found, summed[found]
     every = np.sort(every, kind="stable")  # runs of sorted pids, one per phrase: cheap
     found = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
     total = np.zeros(len(found), dtype=np.float64)

@@ -73,3 +73,20 @@ def test_facets_without_threshold_count_every_posting_passing_the_other_filters(
 def test_facets_with_threshold_and_no_match_are_empty(service):
     result = service.search(SearchRequest("zzzz qqqq", facets=True), RankingConfig(min_score=0.3))
     assert result.total == 0 and all(values == [] for values in result.facets.values())
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 40, 90])
+def test_few_matches_counted_through_their_rows_as_through_the_mask(service, monkeypatch, size):
+    import numpy as np
+
+    from search import facets
+
+    rng = np.random.default_rng(size)
+    matched = np.sort(rng.choice(90, size, replace=False)).astype(np.int64)
+    conditions = {"language": [("language", "python")]}
+    monkeypatch.setattr(facets, "FEW_SHARE", 10**9)  # never few: every count by the mask
+    by_mask = facets.facet_counts(service.index, matched, conditions)
+    monkeypatch.setattr(facets, "FEW_SHARE", 0)  # always few: counted through their rows
+    by_rows = facets.facet_counts(service.index, matched, conditions)
+    assert by_rows == by_mask
+    assert size == 0 or any(by_mask.values())

@@ -205,3 +205,19 @@ def test_sum_by_row_sorted_or_scattered_sums_alike(phrases):
         pids_b, sums_b = bm25.sum_by_row(parts, 200)  # scattered through an array of every row
     assert pids_a.tolist() == pids_b.tolist() == sorted({p for r in phrases for p, _ in r})
     assert sums_a.tobytes() == sums_b.tobytes()
+
+
+def test_cached_token_postings_score_as_read_ones(db, monkeypatch):
+    from index.storage import bm25
+
+    monkeypatch.setattr(bm25, "TOKEN_CACHE_MIN_POSTINGS", 1)  # keep every token
+    kept = TermIndex.load(db)
+    for weights in [(3.0, 1.0, 0.2), (1.0, 1.0, 1.0)]:  # a cached score is by its weights
+        for query in QUERIES:
+            terms = query_terms(query)
+            first = bm25.keyword_search(db, kept, terms, 50, None, weights)
+            again = bm25.keyword_search(db, kept, terms, 50, None, weights)  # from the cache
+            fresh = bm25.keyword_search(db, TermIndex.load(db), terms, 50, None, weights)
+            for got in (first, again):
+                assert np.array_equal(got[0], fresh[0]) and np.array_equal(got[1], fresh[1])
+    assert len(kept._cache) > 0  # noqa: SLF001 - the cache was used, not bypassed
