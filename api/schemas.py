@@ -202,7 +202,10 @@ class FacetGroups(BaseModel):
 class SearchResponse(BaseModel):
     results: list[SearchHitPublic]
     total: int
-    exhaustive: bool
+    exhaustive: bool = Field(
+        description="false when an approximate index was searched or the query's match set "
+        "was larger than one search fetches: then total and the facet counts are lower bounds"
+    )
     limit: int
     offset: int
     index_version: str

@@ -7,7 +7,10 @@ until enough postings are final: since penalties only lower a score, a posting w
 score is at least the k-th raw score cannot be overtaken by a chunk not yet fetched. With a
 calibrated match set (search.matching), the same widening fetch stops once every posting the
 match set could need is final: a broad query has thousands of postings above `min_score`, but
-only the best few hundred can match by their meaning.
+only the best few hundred can match by their meaning. A match set that reaches past
+MATCH_FETCH_MAX chunks (a large index where a query's texts recur thousands of times) is known
+as far as that fetch goes: its postings are all real matches, the rest are left uncounted,
+and the result says it is not exhaustive (the total is then a lower bound).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 MIN_FETCH = 256
 MATCH_FETCH = 1024  # chunks first fetched for a calibrated match set (a few hundred postings)
+MATCH_FETCH_MAX = 16_384  # chunks fetched at most for it (four times the first fetch, twice)
 
 
 def dense_postings(
@@ -68,7 +72,8 @@ def dense_matches(
 ) -> tuple[PostingScores, bool]:
     """Postings best first down to the floor the match set needs, never below `min_score`:
     `floor_for(best scores, every)` says it from the postings known so far (-inf: more are
-    needed). Returns them and whether the search was exact."""
+    needed). Returns them and whether they are all of them (an exact search, not stopped at
+    MATCH_FETCH_MAX)."""
     store, chunk_pid = index.store, index.catalog.chunk_pid
     available = store.size if allowed_chunks is None else len(allowed_chunks)
     k = min(available, MATCH_FETCH)
@@ -81,6 +86,8 @@ def dense_matches(
         floor = max(config.min_score, floor_for(final.scores, every))
         if every or floor >= unseen:
             return ranked.take(ranked.scores >= floor), store.exact(allowed_chunks)
+        if k >= MATCH_FETCH_MAX:  # the postings known for certain: those above every unseen chunk
+            return final.take(final.scores >= floor), False
         k = min(available, k * 4)
 
 

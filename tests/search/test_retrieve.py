@@ -71,6 +71,36 @@ def test_bounded_dense_side_finds_every_match(fake_index, monkeypatch, config):
     check_match_sets(fake_index, FakeEmbedder(), config)
 
 
+def test_a_match_set_past_the_fetch_cap_is_its_best_part_and_not_exhaustive(
+    fake_index, monkeypatch
+):
+    embedder, config = FakeEmbedder(), CONFIG
+    penalties = chunk_penalties(
+        fake_index.catalog.chunk_kind, fake_index.catalog.chunk_boilerplate, config
+    )
+    monkeypatch.setattr(dense_module, "MATCH_FETCH", 2)
+
+    def retrieve(text: str, cap: int):
+        monkeypatch.setattr(dense_module, "MATCH_FETCH_MAX", cap)
+        query = prepare_query(text, embedder)
+        return retrieve_candidates(
+            fake_index, query, None, penalties, config, 10, True, StageTimer()
+        )
+
+    cut_short = 0
+    for text in QUERIES:
+        whole, capped = retrieve(text, 10**9), retrieve(text, 8)  # 2, then 8 chunks at most
+        assert whole.complete and not capped.complete
+        assert whole.calibration is not None and capped.calibration is not None
+        matched = set(capped.calibration.matched_pids())
+        assert matched and matched <= set(whole.calibration.matched_pids())  # a lower bound
+        known = len(capped.dense.pids)  # the dense side's best postings, in order
+        assert 0 < known <= len(whole.dense.pids)
+        np.testing.assert_array_equal(capped.dense.pids, whole.dense.pids[:known])
+        cut_short += known < len(whole.dense.pids)
+    assert cut_short  # the cap did stop a fetch short
+
+
 def test_filtered_dense_list_is_the_same_with_and_without_facets(fake_index):
     penalties = chunk_penalties(
         fake_index.catalog.chunk_kind, fake_index.catalog.chunk_boilerplate, CONFIG
