@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from index.models import FacetKey
-from index.storage.bm25 import best_by_keyword
 from index.storage.loaded import LoadedIndex
+from index.storage.top_keywords import best_postings
 from index.timing import StageTimer
 from search.dense import dense_matches, dense_postings, posting_scores
 from search.matching import MatchBounds
@@ -112,11 +112,11 @@ def retrieve_candidates(
             keywords = query.terms + (query.phrases if config.phrase_pairs else ())
             limit = max(needed, config.candidates)
             if calibrating:  # scored once: the best before filters, and the best among them
-                matched = index.catalog.keyword_matches(keywords, config.column_weights)
-                every_keyword = best_by_keyword(*matched, limit)
+                lists = index.catalog.keyword_lists(keywords, config.column_weights)
+                every_keyword = best_postings(lists, limit)
                 keyword_pids, keyword_scores = every_keyword
                 if pids is not None:
-                    keyword_pids, keyword_scores = best_by_keyword(*matched, limit, pids)
+                    keyword_pids, keyword_scores = best_postings(lists, limit, pids)
             else:
                 keyword_pids, keyword_scores = index.catalog.keyword_search(
                     keywords, limit, pids, config.column_weights

@@ -38,6 +38,7 @@ from cachetools import LRUCache
 from index.ingest.boilerplate import strip_boilerplate
 from index.models import CONTEXT_KINDS, Posting
 from index.storage.term_postings import CountArray, decode_postings
+from index.storage.top_keywords import ScoreList, best_postings
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -138,12 +139,24 @@ def keyword_search(
     weights: tuple[float, float, float] = COLUMN_WEIGHTS,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """Best postings by BM25 (higher is better, ties by pid), among `allowed` pids when given:
-    exact, since the filter applies before the limit. Every matching row is scored in numpy,
-    then the best `limit` kept by a partial sort (ties at the cut and in the order by pid)."""
+    exact, since the filter applies before the limit (index.storage.top_keywords: only the
+    postings that could be among the best are summed)."""
     if not terms or limit <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    pids, found = keyword_matches(db, term_index, terms, weights)
-    return best_by_keyword(pids, found, limit, allowed)
+    lists = keyword_lists(db, term_index, terms, weights)
+    return best_postings(lists, limit, allowed)
+
+
+def keyword_lists(
+    db: sqlite3.Connection,
+    term_index: TermIndex,
+    terms: Sequence[str],
+    weights: tuple[float, float, float] = COLUMN_WEIGHTS,
+) -> list[ScoreList]:
+    """Each query word's or phrase's postings and BM25 part (select with top_keywords)."""
+    return term_index.score_lists(
+        db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
+    )
 
 
 def keyword_matches(
@@ -158,26 +171,6 @@ def keyword_matches(
     return term_index.scores(
         db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
     )
-
-
-def best_by_keyword(
-    pids: npt.NDArray[np.int64],
-    found: npt.NDArray[np.floating],
-    limit: int,
-    allowed: npt.NDArray[np.int64] | None = None,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-    """The best `limit` of scored postings (among `allowed`), best first, ties by pid."""
-    if limit <= 0 or (allowed is not None and len(allowed) == 0):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    if allowed is not None:
-        inside = np.isin(pids, allowed)
-        pids, found = pids[inside], found[inside]
-    if len(pids) > limit:
-        cut = np.partition(-found, limit - 1)[limit - 1]
-        inside = -found <= cut
-        pids, found = pids[inside], found[inside]
-    order = np.lexsort((pids, -found))[:limit]
-    return pids[order], found[order].astype(np.float32)
 
 
 def idf(rows: int, postings: int) -> float:
@@ -259,9 +252,20 @@ class TermIndex:
         phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
     ) -> tuple[IntArray, npt.NDArray[np.float64]]:
         """The rows matching any of the phrases (ascending) and their BM25 for the phrases
-        ORed. A phrase of several tokens is scored by `phrase_scores` (FTS5 itself: it knows
-        their positions)."""
-        found: list[tuple[IntArray, npt.NDArray[np.float64]]] = []
+        ORed."""
+        return sum_by_row(self.score_lists(db, phrases, weights, phrase_scores), self.rows)
+
+    def score_lists(
+        self,
+        db: sqlite3.Connection,
+        phrases: Sequence[str],
+        weights: tuple[float, float, float],
+        phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
+    ) -> list[ScoreList]:
+        """Each phrase's rows (ascending) and its BM25 part in each, in the phrases' order. A
+        phrase of several tokens is scored by `phrase_scores` (FTS5 itself: it knows their
+        positions)."""
+        found: list[ScoreList] = []
         weight = np.array(weights, dtype=np.float64)
         for phrase in phrases:
             tokens = tokens_of(phrase)
@@ -269,7 +273,7 @@ class TermIndex:
                 found.append(self._token_scores(db, tokens[0], weight))
             elif tokens:
                 found.append(phrase_scores(phrase))
-        return sum_by_row(found, self.rows)
+        return found
 
     def coverage(
         self, db: sqlite3.Connection, terms: Sequence[str], pids: IntArray

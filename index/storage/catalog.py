@@ -29,8 +29,15 @@ from index.models import (
     SectionKind,
     Workplace,
 )
-from index.storage.bm25 import COLUMN_WEIGHTS, TermIndex, keyword_matches, keyword_search
+from index.storage.bm25 import (
+    COLUMN_WEIGHTS,
+    TermIndex,
+    keyword_lists,
+    keyword_matches,
+    keyword_search,
+)
 from index.storage.passages import SectionSpan, decompress
+from index.storage.top_keywords import ScoreList
 from index.storage.vocabulary import read_vocabulary
 
 CATALOG_FILE = "catalog.sqlite"
@@ -139,8 +146,14 @@ class Catalog:
     def keyword_matches(
         self, terms: Sequence[str], weights: tuple[float, float, float] = COLUMN_WEIGHTS
     ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        """Every posting holding a query word and its BM25 (select with bm25.best_by_keyword)."""
+        """Every posting holding a query word and its BM25."""
         return keyword_matches(self._db(), self._terms, terms, weights)
+
+    def keyword_lists(
+        self, terms: Sequence[str], weights: tuple[float, float, float] = COLUMN_WEIGHTS
+    ) -> list[ScoreList]:
+        """Each query word's postings and BM25 part (select with top_keywords.best_postings)."""
+        return keyword_lists(self._db(), self._terms, terms, weights)
 
     def coverage(
         self, terms: Sequence[str], pids: IntArray
