@@ -162,6 +162,15 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         metavar="NAME[:field=value,...]",
         help="a ranking configuration (repeatable): dense, bm25, default, or overrides of the default",
     )
+    evaluate.add_argument(
+        "--run",
+        dest="runs",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="another system's ranking (JSON: qid -> posting ids, best first), scored beside "
+        "the configurations by the same metrics (repeatable)",
+    )
     evaluate.add_argument("--markdown", type=Path, help="write the table here as Markdown")
     evaluate.add_argument("--json", type=Path, help="write the scores here as JSON")
     _index_option(evaluate, settings)
@@ -473,6 +482,20 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_run(spec: str, queries: dict[str, str]) -> tuple[str, dict[str, list[str]]]:
+    """`NAME=FILE` of --run: the name, and each query's ranked ids by its text."""
+    name, sep, path = spec.partition("=")
+    if not sep or not name or not path:
+        raise SystemExit(f"error: --run takes NAME=FILE, got {spec!r}")
+    try:
+        ranked = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: --run {name}: cannot read {path}: {exc}") from None
+    if not isinstance(ranked, dict):
+        raise SystemExit(f"error: --run {name}: {path} must map query ids to lists of ids")
+    return name, {queries[q]: [str(i) for i in ids] for q, ids in ranked.items() if q in queries}
+
+
 def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from index.embedding.factory import configured_embedder
     from index.storage.loaded import open_index
@@ -486,7 +509,12 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from search.ranking import RankingConfig, parse_config
     from search.service import SearchRequest, SearchService
 
+    missing = [str(p) for p in [args.queries, *args.qrels] if not Path(p).is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
     queries, qrels = load_queries(args.queries), load_qrels(*args.qrels)
+    runs = [_read_run(spec, queries) for spec in args.runs]  # a bad one stops before the model
     default = RankingConfig().with_overrides(**settings.ranking_overrides())
     try:
         configs = [
@@ -508,6 +536,12 @@ def run_evaluate(args: argparse.Namespace, settings: Settings) -> int:
             return [h.posting.id for h in result.hits], result.total
 
         reports.append(evaluate(name, run, queries, qrels))
+    for name, ranked_by_query in runs:
+
+        def ranked(query: str, by_query: dict[str, list[str]] = ranked_by_query) -> list[str]:
+            return by_query.get(query, [])
+
+        reports.append(evaluate(name, ranked, queries, qrels))
     table = render_markdown(reports)
     print(table)
     if args.markdown:
