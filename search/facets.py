@@ -49,8 +49,11 @@ def facet_counts(
     for field in FIELDS:
         others = {f: keys for f, keys in conditions.items() if f != field}
         allowed = catalog.pids_matching(others) if others else None
-        base = _Base.of(_counted(matched, allowed), catalog.posting_count)
-        values = _field_counts(catalog, field, base, per_field)
+        pids = _counted(matched, allowed)
+        if pids is None:  # every posting: the same counts for every request, kept
+            values = _every_posting(catalog, field, per_field)
+        else:
+            values = _field_counts(catalog, field, _Base.of(pids, catalog.posting_count), per_field)
         out[field] = values[:per_field] if per_field else values
     return out
 
@@ -117,6 +120,17 @@ class _Incidence:
 
 
 _TABLES: WeakKeyDictionary[Catalog, dict[str, _Incidence]] = WeakKeyDictionary()
+_EVERY: WeakKeyDictionary[Catalog, dict[tuple[str, int | None], list[FacetCount]]]
+_EVERY = WeakKeyDictionary()
+
+
+def _every_posting(catalog: Catalog, field: str, limit: int | None) -> list[FacetCount]:
+    """A field's counts over the whole index (an empty search, /v1/facets), counted once."""
+    kept = _EVERY.setdefault(catalog, {})
+    key = (field, limit)
+    if key not in kept:
+        kept[key] = _field_counts(catalog, field, _Base.of(None, catalog.posting_count), limit)
+    return kept[key]
 
 
 def _incidence(values: list[tuple[str, str]], members: list[IntArray], postings: int) -> _Incidence:

@@ -4,6 +4,7 @@ read from a few blobs and grouped rows, and equals what the postings say."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index.build.chunking import chunk_posting
 from index.models import SectionKind, section_kind_code
@@ -72,3 +73,21 @@ def test_filtered_postings_are_cached_read_only_and_evicted_by_size(tmp_path):
     small.pids_matching({"team": [("team", "platform")]})  # pushes the first one out
     again = small.pids_matching(data)
     assert again is not kept and again.tolist() == kept.tolist()
+
+
+@pytest.mark.parametrize("share", [0, 10**9], ids=["from-the-index-order", "sorted-alone"])
+def test_newest_first_is_by_date_then_build_order_either_way(tmp_path, monkeypatch, share):
+    from index.build.rebuild import build_index
+    from index.storage import catalog as catalog_module
+    from index.storage.loaded import open_index
+    from tests.factories import synthetic_postings
+
+    postings = synthetic_postings(60)
+    build_index(postings, FakeEmbedder(), tmp_path)
+    catalog = open_index(tmp_path, FakeEmbedder().name).catalog
+    monkeypatch.setattr(catalog_module, "NEWEST_SHARE", share)
+    stamps = catalog.updated_ts
+    assert len(np.unique(stamps)) < len(stamps) or np.isnan(stamps).any()  # ties or undated
+    for pids in [np.arange(60), np.arange(0, 60, 3), np.array([5, 7, 40])]:
+        want = pids[np.lexsort((pids, -stamps[pids]))]
+        np.testing.assert_array_equal(catalog.newest_first(pids.astype(np.int64)), want)

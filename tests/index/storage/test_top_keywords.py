@@ -35,7 +35,9 @@ def reference(lists, limit, allowed=None):
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("limit", [1, 10, 200, 5_000])
-@pytest.mark.parametrize("filtered", ["none", "every third", "outside the rare words"])
+@pytest.mark.parametrize(
+    "filtered", ["none", "every third", "outside the rare words", "a narrow filter"]
+)
 @pytest.mark.parametrize("select_from", [0, 10**9], ids=["pruned", "all-summed"])
 def test_selection_equals_summing_every_list(seed, limit, filtered, select_from, monkeypatch):
     monkeypatch.setattr(top_keywords, "SELECT_MIN_PAIRS", select_from)
@@ -45,6 +47,7 @@ def test_selection_equals_summing_every_list(seed, limit, filtered, select_from,
         "every third": np.arange(0, ROWS, 3, dtype=np.int64),
         # the best allowed postings then hold common words only: nothing may be pruned
         "outside the rare words": np.setdiff1d(np.arange(ROWS), np.r_[lists[2][0], lists[3][0]]),
+        "a narrow filter": np.arange(0, ROWS, 97, dtype=np.int64),  # scored posting by posting
     }[filtered]
     got = best_postings(lists, limit, allowed)
     want = reference(lists, limit, allowed)
