@@ -257,10 +257,14 @@ class Catalog:
         """Postings with the same company and title as `pid` (itself included): the same job
         posted again, e.g. once per city."""
         db = self._db()
-        rows = db.execute(
-            "SELECT b.pid FROM postings a JOIN postings b ON lower(b.company) = lower(a.company)"
-            " AND lower(b.title) = lower(a.title) WHERE a.pid = ? ORDER BY b.pid",
-            (pid,),
+        job = db.execute(
+            "SELECT lower(company), lower(title) FROM postings WHERE pid = ?", (pid,)
+        ).fetchone()
+        if job is None:
+            return np.zeros(0, dtype=np.int64)
+        rows = db.execute(  # by the postings_by_job index (a build before it scans the table)
+            "SELECT pid FROM postings WHERE lower(company) = ? AND lower(title) = ? ORDER BY pid",
+            job,
         ).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 
