@@ -49,7 +49,6 @@ COLUMN_WEIGHTS = (2.0, 1.0, 1.0)  # title, job, context (search passes its Ranki
 MAX_QUERY_TERMS = 64  # distinct words a keyword query keeps; a résumé keeps its most repeated
 TOKEN_CACHE_BYTES = 768 * 2**20  # decoded and scored postings of common tokens, per process
 TOKEN_CACHE_MIN_POSTINGS = 20_000  # a rarer token is read and scored faster than looked up
-DENSE_SHARE = 16  # matches summed through an array of every row once they are 1/16 of the rows
 
 KEYWORD_TABLE = "posting_text"
 # Contentless: the text lives once, in the catalog's bodies; FTS5 keeps only its index.
@@ -159,20 +158,6 @@ def keyword_lists(
     )
 
 
-def keyword_matches(
-    db: sqlite3.Connection,
-    term_index: TermIndex,
-    terms: Sequence[str],
-    weights: tuple[float, float, float] = COLUMN_WEIGHTS,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Every posting holding a query word (ascending) and its BM25."""
-    if not terms:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    return term_index.scores(
-        db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
-    )
-
-
 def idf(rows: int, postings: int) -> float:
     """Lucene's BM25 idf: positive however common the token."""
     return math.log(1.0 + (rows - postings + 0.5) / (postings + 0.5))
@@ -243,17 +228,6 @@ class TermIndex:
     def load(cls, db: sqlite3.Connection) -> TermIndex:
         row = db.execute("SELECT rows, row_tokens FROM term_stats").fetchone()
         return cls(int(row[0]), np.frombuffer(row[1], dtype=np.int32))
-
-    def scores(
-        self,
-        db: sqlite3.Connection,
-        phrases: Sequence[str],
-        weights: tuple[float, float, float],
-        phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
-    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        """The rows matching any of the phrases (ascending) and their BM25 for the phrases
-        ORed."""
-        return sum_by_row(self.score_lists(db, phrases, weights, phrase_scores), self.rows)
 
     def score_lists(
         self,
@@ -343,28 +317,6 @@ class TermIndex:
         part = token_idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))
         self._keep(key, (part,))
         return pids, part
-
-
-def sum_by_row(
-    parts: Sequence[tuple[IntArray, npt.NDArray[np.float64]]], rows: int
-) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """The distinct rows of `parts` (ascending) with their scores summed in the order of
-    `parts` (so the sums are the same to the last bit either way). Few matches are merged by
-    a sort of the matches alone; many are scattered into an array of every row, which is
-    faster than sorting them once they are a sizeable share of the rows."""
-    every = np.concatenate([pids for pids, _ in parts]) if parts else np.zeros(0, np.int64)
-    if len(every) * DENSE_SHARE >= rows:
-        # bincount adds each row's scores in the order given: the order of `parts`
-        weights = np.concatenate([part for _, part in parts])
-        summed = np.bincount(every, weights, rows).astype(np.float64, copy=False)
-        found = np.flatnonzero(np.bincount(every, minlength=rows)).astype(np.int64)
-        return found, summed[found]
-    every = np.sort(every, kind="stable")  # runs of sorted pids, one per phrase: cheap
-    found = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
-    total = np.zeros(len(found), dtype=np.float64)
-    for pids, part in parts:
-        total[np.searchsorted(found, pids)] += part
-    return found, total
 
 
 _local = threading.local()

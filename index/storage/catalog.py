@@ -33,7 +33,6 @@ from index.storage.bm25 import (
     COLUMN_WEIGHTS,
     TermIndex,
     keyword_lists,
-    keyword_matches,
     keyword_search,
 )
 from index.storage.passages import SectionSpan, decompress
@@ -147,12 +146,6 @@ class Catalog:
         db = self._db()
         return keyword_search(db, self._terms, terms, limit, allowed, weights)
 
-    def keyword_matches(
-        self, terms: Sequence[str], weights: tuple[float, float, float] = COLUMN_WEIGHTS
-    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        """Every posting holding a query word and its BM25."""
-        return keyword_matches(self._db(), self._terms, terms, weights)
-
     def keyword_lists(
         self, terms: Sequence[str], weights: tuple[float, float, float] = COLUMN_WEIGHTS
     ) -> list[ScoreList]:
@@ -257,14 +250,10 @@ class Catalog:
         """Postings with the same company and title as `pid` (itself included): the same job
         posted again, e.g. once per city."""
         db = self._db()
-        job = db.execute(
-            "SELECT lower(company), lower(title) FROM postings WHERE pid = ?", (pid,)
-        ).fetchone()
-        if job is None:
-            return np.zeros(0, dtype=np.int64)
-        rows = db.execute(  # by the postings_by_job index (a build before it scans the table)
-            "SELECT pid FROM postings WHERE lower(company) = ? AND lower(title) = ? ORDER BY pid",
-            job,
+        rows = db.execute(
+            "SELECT b.pid FROM postings a JOIN postings b ON lower(b.company) = lower(a.company)"
+            " AND lower(b.title) = lower(a.title) WHERE a.pid = ? ORDER BY b.pid",
+            (pid,),
         ).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 

@@ -80,7 +80,6 @@ CREATE TABLE facets (
     pid INTEGER NOT NULL REFERENCES postings(pid)
 );
 CREATE INDEX facets_by_value ON facets(field, value);
-CREATE INDEX postings_by_job ON postings(lower(company), lower(title));
 CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 

@@ -91,31 +91,3 @@ def test_newest_first_is_by_date_then_build_order_either_way(tmp_path, monkeypat
     for pids in [np.arange(60), np.arange(0, 60, 3), np.array([5, 7, 40])]:
         want = pids[np.lexsort((pids, -stamps[pids]))]
         np.testing.assert_array_equal(catalog.newest_first(pids.astype(np.int64)), want)
-
-
-def test_the_same_job_is_found_by_its_index_whatever_the_case(tmp_path):
-    import dataclasses
-    import sqlite3
-
-    from tests.factories import synthetic_postings
-
-    postings = synthetic_postings(30)
-    first = postings[0]
-    again = dataclasses.replace(
-        postings[1], company=first.company.upper(), title=first.title.lower()
-    )
-    other = dataclasses.replace(postings[2], company=first.company)  # another title
-    path = tmp_path / "catalog.sqlite"
-    rows = [first, again, other, *postings[3:]]
-    embedder = FakeEmbedder()
-    write_catalog(
-        path, rows, [chunk_posting(p, embedder.count_tokens, embedder.max_tokens) for p in rows]
-    )
-    catalog = Catalog(path)
-    assert catalog.same_job(0).tolist() == [0, 1]
-    assert catalog.same_job(2).tolist() == [2]
-    plan = sqlite3.connect(path).execute(
-        "EXPLAIN QUERY PLAN SELECT pid FROM postings WHERE lower(company) = ? AND lower(title) = ?",
-        ("a", "b"),
-    )
-    assert "postings_by_job" in " ".join(str(row) for row in plan)  # no scan of every posting

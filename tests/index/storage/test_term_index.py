@@ -171,16 +171,18 @@ def test_numpy_bm25_ranks_by_a_word_in_most_postings(db, catalog):
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_keyword_search_by_sorting_matches_equals_by_an_array_of_every_row(db, query, monkeypatch):
-    import index.storage.bm25 as bm25
+def test_keyword_search_pruned_by_maxscore_equals_summing_every_list(db, query, monkeypatch):
+    from index.storage import top_keywords
 
     terms = query_terms(query) + query_phrases(query)
     term_index = TermIndex.load(db)
-    scattered = keyword_search(db, term_index, terms, 1000)
-    monkeypatch.setattr(bm25, "DENSE_SHARE", 0)  # never an array of every row
-    merged = keyword_search(db, term_index, terms, 1000)
-    assert scattered[0].tolist() == merged[0].tolist()
-    assert scattered[1].tobytes() == merged[1].tobytes()  # the same sums, to the last bit
+    for limit in (1, 10, 1000):
+        monkeypatch.setattr(top_keywords, "SELECT_MIN_PAIRS", 10**9)  # every posting summed
+        summed = keyword_search(db, term_index, terms, limit)
+        monkeypatch.setattr(top_keywords, "SELECT_MIN_PAIRS", 0)  # pruned whenever it can be
+        pruned = keyword_search(db, term_index, terms, limit)
+        assert summed[0].tolist() == pruned[0].tolist()
+        assert summed[1].tobytes() == pruned[1].tobytes()  # the same sums, to the last bit
 
 
 @settings(max_examples=60, deadline=None)
@@ -188,10 +190,11 @@ def test_keyword_search_by_sorting_matches_equals_by_an_array_of_every_row(db, q
     st.lists(
         st.lists(st.tuples(st.integers(0, 199), st.floats(0.001, 50.0)), max_size=40),
         max_size=12,
-    )
+    ),
+    st.integers(1, 60),
 )
-def test_sum_by_row_sorted_or_scattered_sums_alike(phrases):
-    import index.storage.bm25 as bm25
+def test_maxscore_selection_equals_summing_any_lists(phrases, limit):
+    from index.storage import top_keywords
 
     parts = []
     for rows in phrases:
@@ -199,11 +202,11 @@ def test_sum_by_row_sorted_or_scattered_sums_alike(phrases):
         pids = np.array(sorted(distinct), dtype=np.int64)
         parts.append((pids, np.array([distinct[p] for p in pids], dtype=np.float64)))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bm25, "DENSE_SHARE", 0)
-        pids_a, sums_a = bm25.sum_by_row(parts, 200)  # sorted
-        patch.setattr(bm25, "DENSE_SHARE", 10**9)
-        pids_b, sums_b = bm25.sum_by_row(parts, 200)  # scattered through an array of every row
-    assert pids_a.tolist() == pids_b.tolist() == sorted({p for r in phrases for p, _ in r})
+        patch.setattr(top_keywords, "SELECT_MIN_PAIRS", 0)
+        pids_a, sums_a = top_keywords.best_postings(parts, limit)
+        patch.setattr(top_keywords, "SELECT_MIN_PAIRS", 10**9)
+        pids_b, sums_b = top_keywords.best_postings(parts, limit)
+    assert pids_a.tolist() == pids_b.tolist()
     assert sums_a.tobytes() == sums_b.tobytes()
 
 

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from index.storage import top_keywords
-from index.storage.bm25 import sum_by_row
 from index.storage.top_keywords import best_postings
 
 ROWS = 20_000
@@ -25,7 +24,13 @@ def score_lists(seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def reference(lists, limit, allowed=None):
-    pids, scores = sum_by_row(lists, ROWS)
+    """Every posting's parts summed in the lists' order, then sorted (ties by pid)."""
+    total: dict[int, float] = {}
+    for list_pids, part in lists:
+        for pid, value in zip(list_pids.tolist(), part.tolist(), strict=True):
+            total[pid] = total.get(pid, 0.0) + value
+    pids = np.array(sorted(total), dtype=np.int64)
+    scores = np.array([total[p] for p in pids.tolist()], dtype=np.float64)
     if allowed is not None:
         keep = np.isin(pids, allowed)
         pids, scores = pids[keep], scores[keep]
