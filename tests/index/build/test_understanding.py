@@ -15,20 +15,10 @@ from tests.paths import SAMPLE_POSTINGS
 
 
 @pytest.fixture
-def inputs(tmp_path):
-    """The sample twice over (a duplicate id whose later record wins), a line that is not
-    JSON, and a record whose body has no text."""
-    lines = SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines()
-    first = json.loads(lines[0])
-    extra = [
-        "{not json",
-        json.dumps({**first, "id": "empty-body", "content_html": "<p> </p>"}),
-        json.dumps({**first, "title": "A newer title for the first posting"}),
-    ]
-    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    a.write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
-    b.write_text("\n".join(lines[40:] + extra) + "\n", encoding="utf-8")
-    return [a, b]
+def inputs(sample_files):
+    """The sample split over two files, a line that is not JSON, a record whose body has no
+    text and a later record for the first posting's id (conftest.py)."""
+    return sample_files
 
 
 @pytest.mark.parametrize("workers", [1, 2])
