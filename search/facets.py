@@ -60,19 +60,22 @@ def facet_counts(
 
 @dataclass(frozen=True)
 class _Base:
-    """The postings counted in: as a mask over every posting, and as their ids when few."""
+    """The postings counted in: their ids when few, else a mask over every posting (one or
+    the other is set; a small set needs no mask of the whole index)."""
 
-    mask: npt.NDArray[np.bool_]
-    pids: IntArray | None  # ascending; None when many (the mask alone is used)
+    mask: npt.NDArray[np.bool_] | None
+    pids: IntArray | None  # ascending
 
     @classmethod
     def of(cls, pids: IntArray | None, postings: int) -> _Base:
         """`pids` None: every posting."""
         if pids is None:
             return cls(np.ones(postings, dtype=bool), None)
+        if len(pids) * FEW_SHARE <= postings:
+            return cls(None, pids)
         mask = np.zeros(postings, dtype=bool)
         mask[pids] = True
-        return cls(mask, pids if len(pids) * FEW_SHARE <= postings else None)
+        return cls(mask, None)
 
 
 def _counted(matched: IntArray | None, allowed: IntArray | None) -> IntArray | None:
@@ -111,6 +114,7 @@ class _Incidence:
             at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
             keys = self.by_pid_keys[at + np.arange(len(at))]
         else:
+            assert base.mask is not None  # _Base sets one of the two
             keys = self.keys[base.mask[self.pids]]
         hits = np.bincount(keys, minlength=len(self.values))
         present = np.flatnonzero(hits)
