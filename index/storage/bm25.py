@@ -60,6 +60,10 @@ CREATE VIRTUAL TABLE {KEYWORD_TABLE} USING fts5(
 );
 """
 
+# A compound of letters joined by hyphens ("front-end", "full-stack", "e-commerce"): also one
+# word, the way it is just as often written ("frontend"), so each spelling finds the other.
+_COMPOUND = re.compile(r"(?<![\w-])[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+(?![\w-])", re.UNICODE)
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
 _TERM = re.compile(r"[^\W_]+(?:[+#]+|(?:\.[^\W_]+)+)?", re.UNICODE)
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -83,14 +87,29 @@ def keyword_row(posting: Posting, boilerplate: set[str]) -> tuple[str, str, str]
             continue
         target = context if section.kind in CONTEXT_KINDS else job
         target.append(f"{section.heading}\n{text}" if section.heading else text)
-    return posting.title, "\n\n".join(job), "\n\n".join(context)
+    return tuple(  # type: ignore[return-value]
+        with_joined_compounds(text)
+        for text in (posting.title, "\n\n".join(job), "\n\n".join(context))
+    )
+
+
+def with_joined_compounds(text: str) -> str:
+    """Indexed text with each hyphenated compound followed by its joined form: a posting that
+    says "Front-End" holds the tokens front, end and frontend."""
+    return _COMPOUND.sub(lambda m: f"{m.group(0)} {_HYPHENS.sub('', m.group(0))}", text)
+
+
+def joined_compounds(text: str) -> str:
+    """Query text with each hyphenated compound written as one word: "front-end" searches
+    frontend, which every posting writing it either way holds (with_joined_compounds)."""
+    return _COMPOUND.sub(lambda m: _HYPHENS.sub("", m.group(0)), text)
 
 
 def content_words(text: str) -> list[str]:
     """Every content word of a query in order, repeats included (stopwords dropped)."""
     return [
         term
-        for term in (m.group(0) for m in _TERM.finditer(text.casefold()))
+        for term in (m.group(0) for m in _TERM.finditer(joined_compounds(text).casefold()))
         if term not in STOPWORDS and (len(term) >= 2 or term.isdigit())
     ]
 
@@ -111,7 +130,7 @@ def query_phrases(text: str, limit: int = 16) -> list[str]:
     """Adjacent pairs of content words ("engineering manager", "design system"): as FTS5
     phrases they reward postings that use the seeker's words together, the way a phrase
     boost does, and a rare pair carries a high IDF of its own."""
-    words = [m.group(0) for m in _TERM.finditer(text.casefold())]
+    words = [m.group(0) for m in _TERM.finditer(joined_compounds(text).casefold())]
     phrases: list[str] = []
     for first, second in zip(words, words[1:], strict=False):
         if first in STOPWORDS or second in STOPWORDS or len(first) < 2 or len(second) < 2:

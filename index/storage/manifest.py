@@ -10,7 +10,8 @@ from typing import Any
 
 from index.errors import IndexMismatchError, InvalidIndexError
 
-FORMAT_VERSION = 3  # 2: the BM25 term index is always there; 3: each text stored once
+FORMAT_VERSION = 4  # 2: the BM25 term index is always there; 3: each text stored once;
+# 4: hyphenated compounds also indexed joined, the term index keyed by token alone
 MANIFEST_FILE = "manifest.json"
 
 

@@ -32,7 +32,7 @@ CREATE TABLE term_postings (
     postings INTEGER NOT NULL,
     pids BLOB NOT NULL,
     counts BLOB NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE term_stats (rows INTEGER NOT NULL, row_tokens BLOB NOT NULL);
 """
 WIDTHS: dict[int, type[np.unsignedinteger[Any]]] = {1: np.uint8, 2: np.uint16, 4: np.uint32}

@@ -288,3 +288,23 @@ def test_threshold_with_filter_equals_threshold_then_filter(service, corpus):
     )
     expected = [h.posting.id for h in everything if h.posting.team in ("Storage", "Data")]
     assert [h.posting.id for h in filtered.hits] == expected and filtered.total == len(expected) > 0
+
+
+def test_search_matches_a_hyphenated_title_by_its_joined_word_with_the_real_model(
+    real_embedder, tmp_path: Path
+):
+    role = "Build the design system: React components, TypeScript, accessibility and docs."
+    postings = [
+        make_posting(
+            "hyphen", "Front-End Developer", sections=(("The role", SectionKind.ROLE, role),)
+        ),
+        make_posting(
+            "joined", "Frontend Engineer", sections=(("The role", SectionKind.ROLE, role),)
+        ),
+        *synthetic_postings(20),
+    ]
+    build_index(postings, real_embedder, tmp_path / "index")
+    service = SearchService(real_embedder, open_index(tmp_path / "index", real_embedder.name))
+    for query in ("frontend", "front-end", "Front-end"):
+        hits = {h.posting.id: h for h in service.search(SearchRequest(query, limit=10)).hits}
+        assert hits["hyphen"].keyword_score and hits["joined"].keyword_score, query

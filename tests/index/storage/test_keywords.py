@@ -12,9 +12,11 @@ from index.storage.bm25 import (
     KEYWORD_TABLE,
     TermIndex,
     fts_query,
+    joined_compounds,
     keyword_search,
     query_phrases,
     query_terms,
+    with_joined_compounds,
 )
 from index.storage.term_postings import write_term_index
 
@@ -90,3 +92,32 @@ def test_query_terms_of_long_text_keep_the_most_repeated():
     text = " ".join(f"word{n}" for n in range(100)) + " kafka kafka kafka spark spark"
     terms = query_terms(text, limit=10)
     assert len(terms) == 10 and "kafka" in terms and "spark" in terms
+
+
+def test_indexed_compounds_keep_their_parts_and_gain_the_joined_word():
+    text = "Front-End Developer, full‑stack e-commerce; 2-3 years, node.js, end-to-end"
+    assert with_joined_compounds(text) == (
+        "Front-End FrontEnd Developer, full‑stack fullstack e-commerce ecommerce; 2-3 years,"
+        " node.js, end-to-end endtoend"
+    )
+
+
+def test_query_compounds_are_searched_as_one_word():
+    assert joined_compounds("front-end engineer, on-call") == "frontend engineer, oncall"
+    assert query_terms("Front-End or frontend, 24-7") == ["frontend", "24", "7"]
+
+
+def test_keyword_search_finds_a_compound_however_it_is_written():
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(KEYWORD_SCHEMA)
+    rows = [
+        (0, "Front-End Developer", "UI work.", ""),
+        (1, "Frontend Engineer", "UI work.", ""),
+        (2, "Back End Developer", "Front office tools; end users.", ""),
+    ]
+    rows = [(pid, *map(with_joined_compounds, texts)) for pid, *texts in rows]
+    conn.executemany("INSERT INTO posting_text(rowid, title, job, context) VALUES (?,?,?,?)", rows)
+    write_term_index(conn, KEYWORD_TABLE, len(rows))
+    for query in ("frontend", "front-end", "FRONT-END"):
+        pids, _ = search(conn, query_terms(query), 10)
+        assert sorted(pids.tolist()) == [0, 1], query
