@@ -34,11 +34,11 @@ def weakest_aspect(
     parts of the part's best cosine among the posting's chunks."""
     catalog = index.catalog
     chunk_ids = catalog.chunk_ids(pids)
-    sims = np.asarray(index.store.vectors[chunk_ids] @ aspects.T, dtype=np.float64)
+    sims = index.store.similarities(aspects, chunk_ids)
     owner = catalog.chunk_pid[chunk_ids]
     order = np.argsort(owner, kind="stable")
     owner, sims = owner[order], sims[order]
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     best = np.maximum.reduceat(sims, starts, axis=0)  # postings (sorted by pid) x parts
-    weakest: npt.NDArray[np.float64] = best.min(axis=1)
+    weakest: npt.NDArray[np.float64] = best.min(axis=1).astype(np.float64)
     return weakest[np.searchsorted(owner[starts], pids)]

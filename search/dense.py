@@ -98,7 +98,7 @@ def posting_scores(
     if len(pids) == 0:
         return PostingScores.empty()
     chunk_ids = index.catalog.chunk_ids(np.sort(pids))
-    raw = np.asarray(index.store.vectors[chunk_ids] @ query, dtype=np.float32)
+    raw = index.store.similarities(query, chunk_ids)
     return best_chunk_per_posting(raw - penalties[chunk_ids], chunk_ids, index.catalog.chunk_pid)
 
 
@@ -110,7 +110,7 @@ def best_chunks(
     if not pids:
         return {}
     chunk_ids = index.catalog.chunk_ids(np.array(pids, dtype=np.int64))
-    raw = np.asarray(index.store.vectors[chunk_ids] @ query, dtype=np.float32)
+    raw = index.store.similarities(query, chunk_ids)
     adjusted = raw - penalties[chunk_ids]
     best: dict[int, tuple[int, float, float]] = {}
     for chunk_id, adj, cos in zip(chunk_ids.tolist(), adjusted.tolist(), raw.tolist(), strict=True):

@@ -330,7 +330,9 @@ class TermIndex:
         cached = self._cached(key)
         if cached is not None:
             return pids, cached[0]
-        freq = counts @ weight
+        # Column by column, not `counts @ weight`: a BLAS call wakes threads that contend with the
+        # model's for the same cores
+        freq = sum(counts[:, column] * w for column, w in enumerate(weight.tolist()))
         token_idf = self._idf(len(pids))
         length = self.row_tokens[pids]
         part = token_idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / self.average)))

@@ -321,10 +321,16 @@ class VectorStore:
             return np.asarray(self.vectors[allowed] @ query, dtype=np.float32)
 
     def _rescore(self, query: Vectors, candidates: IntArray) -> FloatArray:
-        if len(candidates) == 0:
-            return np.zeros(0, dtype=np.float32)
+        return self.similarities(query, candidates)
+
+    def similarities(self, queries: Vectors, chunk_ids: IntArray) -> FloatArray:
+        """Exact cosines of these chunks against one query vector (n) or each row of several
+        (n x q), on one BLAS thread: the matrices are small, and more threads only contend
+        with the model's and FAISS's for the same cores."""
+        if len(chunk_ids) == 0:
+            return np.zeros((0, *queries.shape[:-1]), dtype=np.float32)
         with _one_blas_thread():
-            return np.asarray(self.vectors[candidates] @ query, dtype=np.float32)
+            return np.asarray(self.vectors[chunk_ids] @ queries.T, dtype=np.float32)
 
     def _ivf_params(
         self, allowed: IntArray | None

@@ -107,3 +107,17 @@ def test_scan_codes_stay_exact_when_codes_cannot_tell_chunks_apart(tmp_path, all
     threshold = float(np.sort(exact)[::-1][40])
     _, found = store.range_search(query, threshold, allowed)
     assert found.tolist() == sorted(candidates[exact >= threshold].tolist())
+
+
+def test_store_similarities_score_chunks_against_one_query_or_several(tmp_path, vectors):
+    store = open_store(tmp_path, vectors, "flat")
+    chunk_ids = np.array([9, 2, 400, 2], dtype=np.int64)
+    queries = vectors[[1, 7, 9]]
+    one = store.similarities(queries[0], chunk_ids)
+    several = store.similarities(queries, chunk_ids)
+    assert one.shape == (4,) and several.shape == (4, 3)
+    np.testing.assert_allclose(several, vectors[chunk_ids] @ queries.T, rtol=1e-6)
+    np.testing.assert_allclose(one, several[:, 0])
+    assert several[0, 2] == pytest.approx(1.0, abs=1e-6)  # chunk 9 against itself
+    assert store.similarities(queries, chunk_ids[:0]).shape == (0, 3)
+    assert store.similarities(queries[0], chunk_ids[:0]).shape == (0,)
