@@ -43,7 +43,7 @@ def prepare_query(text: str, embedder: Embedder, aspects: Sequence[str] = ()) ->
     parts = split_query(text, embedder) or [text]
     aspect_vectors = None
     if len(parts) == 1 and aspects:
-        vectors = embedder.embed_documents([parts[0], *aspects])
+        vectors = embedder.embed_queries([parts[0], *aspects])
         vector, aspect_vectors = vectors[0], vectors[1:]
     elif len(parts) == 1:
         vector = embedder.embed_query(parts[0])

@@ -45,6 +45,11 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> Vectors: ...
 
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """A query and its parts: a few short texts in one pass, with the resources of a query
+        (not a build's batch)."""
+        ...
+
 
 def plan_batches(texts: Sequence[str], batch_size: int) -> list[npt.NDArray[np.int64]]:
     """Row numbers of `texts` grouped into batches, longest texts first.
@@ -106,3 +111,6 @@ class BaseEmbedder:
     def embed_query(self, text: str) -> Vectors:
         vector: Vectors = self.embed_batch([text])[0]
         return vector
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.embed_batch(list(texts))

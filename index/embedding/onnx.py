@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,14 +169,19 @@ class OnnxEmbedder(PooledEmbedder):
     def embed_query(self, text: str) -> Vectors:
         """One short text on one thread: faster than two for a batch of one on a small machine,
         and it leaves the other core to a concurrent request."""
-        encoded = self._tokenizer.encode(text)
-        ids = np.array([encoded.ids], dtype=np.int64)
-        mask = np.array([encoded.attention_mask], dtype=np.int64)
+        vector: Vectors = self.embed_queries([text])[0]
+        return vector
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """A query and its parts on the query's one thread too: a second thread saves little on
+        a few short texts, and its spinning contends with the rest of the search."""
+        encoded = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
         hidden = self._query_session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )[0]
-        vector: Vectors = pool_and_normalize(hidden, mask)[0]
-        return vector
+        return pool_and_normalize(hidden, mask)
 
     def _hidden_states(self, ids: IntMatrix, mask: IntMatrix) -> npt.NDArray[np.float32]:
         if self._batch_session is None:

@@ -97,6 +97,9 @@ class RayEmbedder:
     def embed_query(self, text: str) -> Vectors:
         return self.local.embed_query(text)
 
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.local.embed_queries(texts)
+
     def embed_documents(
         self, texts: Sequence[str], batch_size: int = 32, progress: Progress = False
     ) -> Vectors:
