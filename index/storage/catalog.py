@@ -36,6 +36,7 @@ from index.storage.bm25 import (
     keyword_search,
 )
 from index.storage.passages import SectionSpan, decompress
+from index.storage.same_job import job_keys_of, job_name
 from index.storage.top_keywords import ScoreList
 from index.storage.vocabulary import read_vocabulary
 
@@ -71,6 +72,7 @@ class ChunkRecord:
     passage: str
 
 
+SQL_VARIABLES = 10_000  # pids bound to one query, under SQLite's limit on parameters
 NEWEST_SHARE = 16  # a smaller set of postings is sorted by date itself
 
 
@@ -101,6 +103,13 @@ class Catalog:
                 arrays["chunk_boilerplate"], dtype=np.float32
             )
             self.chunk_count = int(self.chunk_end[-1]) if len(self.chunk_end) else 0
+            # The same job's key per posting (index.storage.same_job); a catalog written
+            # before keys were stored gets them from its titles, once.
+            self.job_key: IntArray = (
+                np.frombuffer(arrays["job_key"], dtype=np.int64)
+                if "job_key" in arrays
+                else job_keys_of(db)
+            )
             self.chunk_pid: IntArray = np.repeat(
                 np.arange(len(self.chunk_end), dtype=np.int64), self.chunk_end - self.chunk_start
             )
@@ -247,15 +256,18 @@ class Catalog:
         return out
 
     def same_job(self, pid: int) -> IntArray:
-        """Postings with the same company and title as `pid` (itself included): the same job
-        posted again, e.g. once per city."""
-        db = self._db()
-        rows = db.execute(
-            "SELECT b.pid FROM postings a JOIN postings b ON lower(b.company) = lower(a.company)"
-            " AND lower(b.title) = lower(a.title) WHERE a.pid = ? ORDER BY b.pid",
-            (pid,),
-        ).fetchall()
-        return np.array([r[0] for r in rows], dtype=np.int64)
+        """Postings with the same company and title as `pid`, case and spacing aside (itself
+        included): the same job posted again, e.g. once per city. The postings sharing its key,
+        each confirmed by its own company and title, so a key two jobs share leaves nothing out."""
+        candidates: list[int] = np.flatnonzero(self.job_key == self.job_key[pid]).tolist()
+        if len(candidates) == 1:
+            return np.array(candidates, dtype=np.int64)
+        db, names = self._db(), {}
+        for start in range(0, len(candidates), SQL_VARIABLES):
+            part = candidates[start : start + SQL_VARIABLES]
+            rows = _rows_in(db, "SELECT pid, company, title FROM postings WHERE pid IN", part)
+            names.update({int(p): job_name(company, title) for p, company, title in rows})
+        return np.array([p for p in candidates if names[p] == names[pid]], dtype=np.int64)
 
     def pid_of(self, posting_id: str) -> int | None:
         db = self._db()

@@ -24,6 +24,7 @@ from index.models import LEVEL_LABELS, Chunk, Posting, Workplace, section_kind_c
 from index.storage.bm25 import KEYWORD_SCHEMA, KEYWORD_TABLE, keyword_row
 from index.storage.catalog import timestamp
 from index.storage.passages import compress, lay_out, locate_passages
+from index.storage.same_job import job_key
 from index.storage.term_postings import write_term_index
 from index.storage.vocabulary import posting_words, write_vocabulary
 
@@ -152,7 +153,11 @@ class CatalogRows:
     )
     chunk_counts: list[int] = field(default_factory=list)
     arrays: dict[str, array[Any]] = field(
-        default_factory=lambda: {"chunk_kind": array("b"), "chunk_boilerplate": array("f")}
+        default_factory=lambda: {
+            "chunk_kind": array("b"),
+            "chunk_boilerplate": array("f"),
+            "job_key": array("q"),
+        }
     )
     updated_ts: array[float] = field(default_factory=lambda: array("d"))
     words: Counter[str] = field(default_factory=Counter)  # word -> postings using it
@@ -175,6 +180,7 @@ class CatalogRows:
             boilerplate_share(c.passage, company_lines) for c in chunks
         )
         self.updated_ts.append(timestamp(posting.updated_at))
+        self.arrays["job_key"].append(job_key(posting.company, posting.title))
         keyword = keyword_row(posting, company_lines)
         rows[KEYWORD_TABLE].append((pid, *keyword))
         self.words.update(posting_words(keyword))
@@ -217,6 +223,7 @@ class CatalogWriter:
             "chunk_boilerplate": array("f"),
             "chunk_end": array("q"),
             "updated_ts": array("d"),
+            "job_key": array("q"),  # index.storage.same_job
         }
         self.postings = 0
         self.chunks = 0
