@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from api.main import create_app
-from index.build.caches import understand_all
 from index.build.rebuild import build_index
+from index.build.understood_cache import understand_all
 from index.ingest.readers import read_postings
 from index.settings import Settings
 from index.storage.loaded import open_index

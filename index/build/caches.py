@@ -5,7 +5,7 @@ parsing) and their chunks (word-piece counting).
 A value's key hashes the input's repr, a namespace (the settings it depends on) and the source
 of the code that derives it (a whole package's source, so no module can be forgotten), so
 editing that code starts afresh. Values are pickled into our
-own SQLite file. Like the embedding cache it is an accelerator only: lose it and the rebuild
+own SQLite file (the understood cache's rows: index.build.understood_cache). Like the embedding cache it is an accelerator only: lose it and the rebuild
 is slower, never different.
 """
 
@@ -25,16 +25,15 @@ import index.ingest as ingest_package
 from index import models
 from index.build import chunking
 from index.build.progress import Advance, ignore, stage_bar
-from index.ingest.place_context import PlaceContext
 from index.ingest.place_store import data_version as places_data_version
-from index.ingest.understand import understand_posting
-from index.models import Chunk, Posting, RawPosting
+from index.models import Chunk, Posting
 
 In = TypeVar("In")
 Out = TypeVar("Out")
 BATCH = 500  # keys looked up per query
 UNDERSTOOD_CACHE_FILE = "understood-cache.sqlite"  # caches live beside the builds, in the root
 CHUNK_CACHE_FILE = "chunk-cache.sqlite"
+UNDERSTOOD_FORMAT = 2  # 2: a record's row and its text's apart (index.build.understood_cache)
 
 
 def code_version(*modules: ModuleType) -> str:
@@ -60,7 +59,8 @@ def derived_key(namespace: str, content: object) -> bytes:
 def understood_namespace() -> str:
     """What an understood posting depends on besides its record: the ingest code and models,
     and the place tables' data packages (a new GeoNames or ISO release reads places again)."""
-    return f"understood|{code_version(ingest_package, models)}|{places_data_version()}"
+    code = code_version(ingest_package, models)
+    return f"understood|{UNDERSTOOD_FORMAT}|{code}|{places_data_version()}"
 
 
 class DerivedValues(Generic[In, Out]):
@@ -185,38 +185,6 @@ class Understood:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (posting id, reason)
     cached: int = 0  # postings taken from the cache instead of parsed again
     text_cached: int = 0  # of the rest, postings whose title and body were understood before
-
-
-def understand_all(
-    raws: Iterable[RawPosting], cache: Path | None = None, progress: bool = False
-) -> Understood:
-    """Every record understood or skipped with its reason. With a `cache` file, records seen
-    before (same content, same code) are not parsed again."""
-    raws = list(raws)
-    hits = 0
-    with stage_bar(progress, "understand", len(raws), "posting") as advance:
-        if cache is None:
-            done: list[Posting | Exception] = []
-            for raw in raws:
-                try:
-                    done.append(understand_posting(raw))
-                except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
-                    done.append(exc)
-                advance(1)
-        else:
-            with DerivedCache[RawPosting, Posting](cache, understood_namespace()) as cached:
-                done = cached.map(raws, understand_posting, advance)
-                hits = cached.hits
-    result = Understood(cached=hits)
-    postings: list[Posting] = []
-    for raw, posting in zip(raws, done, strict=True):
-        if isinstance(posting, Exception):
-            result.skipped.append((raw.id, f"{type(posting).__name__}: {posting}"))
-        else:
-            postings.append(posting)
-    places = PlaceContext.of(postings)
-    result.postings = [places.place(posting) for posting in postings]
-    return result
 
 
 def cached_chunks(

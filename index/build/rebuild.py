@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from index.build.assemble import assemble
-from index.build.caches import UNDERSTOOD_CACHE_FILE, Understood, understand_all
+from index.build.caches import UNDERSTOOD_CACHE_FILE, Understood
 from index.build.engine import Engine, LocalEngine
 from index.build.gates import Gate
 from index.build.understanding import understand_files
+from index.build.understood_cache import understand_all
 from index.embedding.base import Embedder
 from index.embedding.cache import CacheStats
 from index.errors import BuildError, NothingToIndexError

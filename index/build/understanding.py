@@ -6,8 +6,9 @@ parses its records, takes the ones the understood cache already holds from it an
 the rest. A Ray worker cannot open the cache: the main process parses its batch and ships the
 cache's hits with it. Results come back in input order, so the build's order never depends on
 the engine or the worker count. The postings themselves are not
-kept: each new one goes into the understood cache (whose only writer is the main process) and
-the build reads them back in order, a batch at a time (`CachedPostings`). What the build needs of
+kept: each new one goes into the understood cache (whose only writer is the main process; a
+record's own fields apart from its text's understanding, index.build.understood_cache) and the
+build reads them back in order, a batch at a time (`CachedPostings`). What the build needs of
 all of them is kept as it comes: ids (a later record wins over an earlier one with its id),
 section counts and the company lines that make up boilerplate.
 
@@ -16,31 +17,26 @@ A small input is understood in this process: starting workers costs more than it
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import overload
-
-import numpy as np
-import numpy.typing as npt
 
 from index.build.caches import DerivedCache, Understood, derived_key, understood_namespace
 from index.build.engine import IN_PROCESS, Engine, LocalEngine, WorkerSetup
 from index.build.pool import batched
 from index.build.progress import stage_bar
-from index.errors import BuildError
-from index.ingest.boilerplate import (
-    BoilerplateTally,
-    CompanyLines,
-    PostingLines,
-    posting_lines,
-    section_line_keys,
+from index.build.understood_cache import (
+    CachedPostings,
+    Lookup,
+    read_rows,
+    text_key,
+    understand_records,
 )
+from index.ingest.boilerplate import BoilerplateTally, CompanyLines, PostingLines, posting_lines
 from index.ingest.place_context import PlaceContext
 from index.ingest.readers import (
     ReadResult,
@@ -49,7 +45,6 @@ from index.ingest.readers import (
     iter_sources,
     parse_source,
 )
-from index.ingest.understand import UnderstoodText, posting_from_text, understand_text
 from index.models import Location, Posting, RawPosting
 
 BATCH = 64  # records a worker takes at a time
@@ -57,13 +52,11 @@ AHEAD = 4  # batches queued per worker: enough to keep them busy, few enough to 
 PARALLEL_MIN_RECORDS = 2000  # fewer records are understood in this process
 WRITE_EVERY = 500  # new postings written to the cache at a time
 
-_Text = tuple[UnderstoodText, npt.NDArray[np.uint64]]  # a text's understanding and line keys
-
 
 @dataclass(frozen=True)
 class _Parsed:
     """One record's outcome in a worker: understood (`rows` are what to add to the cache: its
-    posting, and its text's understanding when new or read further), failed to understand
+    record's row, and its text's when new or read further), failed to understand
     (`failed` says why), or skipped when read (`skipped`)."""
 
     id: str = ""
@@ -191,48 +184,6 @@ class _Collector:
         return UnderstoodFiles(read, understood, self._tally.lines(), sections, workers)
 
 
-class CachedPostings(Sequence[Posting]):
-    """Understood postings read back from the cache in order, a batch at a time, their shared
-    city names placed in the light of the whole build (`places`)."""
-
-    def __init__(
-        self, cache: Path, keys: list[bytes], places: PlaceContext | None = None, batch: int = 500
-    ) -> None:
-        self._cache, self._keys, self._batch = cache, keys, batch
-        self._places = places or PlaceContext()
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    @overload
-    def __getitem__(self, index: int) -> Posting: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Posting]: ...
-    def __getitem__(self, index: int | slice) -> Posting | list[Posting]:
-        if isinstance(index, slice):
-            return list(self._read(self._keys[index]))
-        return next(iter(self._read([self._keys[index]])))
-
-    def __iter__(self) -> Iterator[Posting]:
-        return self._read(self._keys)
-
-    def _read(self, keys: list[bytes]) -> Iterator[Posting]:
-        db = sqlite3.connect(f"file:{self._cache}?mode=ro", uri=True, timeout=30)
-        try:
-            for start in range(0, len(keys), self._batch):
-                batch = keys[start : start + self._batch]
-                marks = ",".join("?" * len(batch))
-                found = dict(
-                    db.execute(f"SELECT key, value FROM derived WHERE key IN ({marks})", batch)
-                )
-                for key in batch:
-                    if key not in found:
-                        raise BuildError(f"{self._cache} lost an understood posting mid-build")
-                    yield self._places.place(pickle.loads(found[key]))  # our own file
-        finally:
-            db.close()
-
-
 # --- the workers' side (module-level, so a worker process can import and run it) ---
 
 _worker: dict[str, object] = {}
@@ -260,7 +211,7 @@ def understand_batch(sources: list[RecordSource]) -> list[_Parsed]:
     cap = _worker["cap"]
     assert isinstance(cap, int)
     parsed = [parse_source(source, cap) for source in sources]
-    return _understand_parsed(parsed, partial(_cached, db))
+    return _understand_parsed(parsed, partial(read_rows, db))
 
 
 @dataclass(frozen=True)
@@ -268,7 +219,7 @@ class _Shipped:
     """A batch parsed in the driver, with what the understood cache holds of it."""
 
     parsed: list[RawPosting | SkippedRecord]
-    found: dict[bytes, bytes]  # pickled postings and texts by key
+    found: dict[bytes, bytes]  # the cache's rows of its records and their texts, by key
 
 
 def understand_shipped(shipped: _Shipped) -> list[_Parsed]:
@@ -289,73 +240,43 @@ class _Shipper:
 
     def ship(self, sources: list[RecordSource]) -> _Shipped:
         parsed = [parse_source(source, self._cap) for source in sources]
-        keys = {
-            derived_key(self._namespace, raw): raw
-            for raw in parsed
-            if not isinstance(raw, SkippedRecord)
-        }
-        found = _cached(self._db, keys)
-        missed = (_text_key(raw, self._namespace) for key, raw in keys.items() if key not in found)
-        found.update(_cached(self._db, missed))
+        raws = [raw for raw in parsed if not isinstance(raw, SkippedRecord)]
+        found = read_rows(self._db, (derived_key(self._namespace, raw) for raw in raws))
+        found.update(read_rows(self._db, (text_key(raw, self._namespace) for raw in raws)))
         return _Shipped(parsed, found)
 
     def close(self) -> None:
         self._db.close()
 
 
-def _understand_parsed(
-    parsed: list[RawPosting | SkippedRecord],
-    lookup: Callable[[Iterable[bytes]], dict[bytes, bytes]],
-) -> list[_Parsed]:
+def _understand_parsed(parsed: list[RawPosting | SkippedRecord], lookup: Lookup) -> list[_Parsed]:
     """Take each record's understood posting from the cache (`lookup`: pickled values by key)
     or understand it: its text from the cache when the same title and body were understood
-    before, else anew."""
-    namespace = str(_worker["namespace"])
+    before, else anew (index.build.understood_cache)."""
     raws = [p for p in parsed if not isinstance(p, SkippedRecord)]
-    keys = {id(raw): derived_key(namespace, raw) for raw in raws}
-    found = lookup(keys.values())
-    text_keys = {id(raw): _text_key(raw, namespace) for raw in raws if keys[id(raw)] not in found}
-    texts: dict[bytes, _Text | bytes] = dict(lookup(text_keys.values()))
+    results = iter(understand_records(raws, lookup, str(_worker["namespace"])))
     out = []
     for raw in parsed:
         if isinstance(raw, SkippedRecord):
             out.append(_Parsed(skipped=raw))
             continue
-        key = keys[id(raw)]
-        try:
-            if key in found:
-                posting = pickle.loads(found[key])  # our own file
-                lines = posting_lines(posting)
-                parsed_item = _Parsed(raw.id, key, (), len(posting.sections), lines, cached=True)
-                out.append(_with_place(parsed_item, posting))
-            else:
-                out.append(_understand(raw, key, text_keys[id(raw)], texts))
-        except Exception as exc:  # noqa: BLE001 - one bad body must not stop a rebuild
-            out.append(_Parsed(raw.id, key, failed=f"{type(exc).__name__}: {exc}"))
+        result = next(results)
+        if isinstance(result, Exception):
+            out.append(_Parsed(raw.id, failed=f"{type(result).__name__}: {result}"))
+            continue
+        posting = result.posting
+        lines = posting_lines(posting, result.text[1])
+        item = _Parsed(
+            raw.id,
+            result.key,
+            result.rows,
+            len(posting.sections),
+            lines,
+            cached=result.cached,
+            text_cached=result.text_cached,
+        )
+        out.append(_with_place(item, posting))
     return out
-
-
-def _understand(
-    raw: RawPosting, key: bytes, text_key: bytes, texts: dict[bytes, _Text | bytes]
-) -> _Parsed:
-    """One record not in the cache; `texts` holds the texts known so far (pickled as the cache
-    has them, or understood in this batch) and takes this record's."""
-    known = texts.get(text_key)
-    entry: _Text | None = pickle.loads(known) if isinstance(known, bytes) else known
-    if entry is None:
-        understood = understand_text(raw.title, raw.body, raw.body_format)
-        entry = (understood, section_line_keys(understood.sections))
-    posting, completed = posting_from_text(raw, entry[0])
-    rows = [(key, pickle.dumps(posting, pickle.HIGHEST_PROTOCOL))]
-    if known is None or completed != entry[0]:  # new, or it read more of the text
-        entry = (completed, entry[1])
-        rows.append((text_key, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)))
-    texts[text_key] = entry
-    lines = posting_lines(posting, entry[1])
-    parsed = _Parsed(
-        raw.id, key, tuple(rows), len(posting.sections), lines, text_cached=known is not None
-    )
-    return _with_place(parsed, posting)
 
 
 def _with_place(parsed: _Parsed, posting: Posting) -> _Parsed:
@@ -363,17 +284,3 @@ def _with_place(parsed: _Parsed, posting: Posting) -> _Parsed:
     if not posting.location.placed:
         return parsed
     return replace(parsed, company=posting.company, location=posting.location)
-
-
-def _text_key(raw: RawPosting, namespace: str) -> bytes:
-    """What a text's understanding depends on: its title, body and markup, nothing else."""
-    return derived_key(f"{namespace}|text", (raw.title, raw.body, raw.body_format))
-
-
-def _cached(db: sqlite3.Connection, keys: Iterable[bytes]) -> dict[bytes, bytes]:
-    keys = list(dict.fromkeys(keys))
-    if not keys:
-        return {}
-    marks = ",".join("?" * len(keys))
-    rows = db.execute(f"SELECT key, value FROM derived WHERE key IN ({marks})", keys)
-    return dict(rows.fetchall())

@@ -229,8 +229,8 @@ def measure_rebuild(
 
 def chunk_texts(corpus: Path, embedder: Embedder, chunk_tokens: int) -> list[str]:
     """The chunk texts a rebuild of `corpus` embeds, chunked as the build chunks them."""
-    from index.build.caches import understand_all
     from index.build.chunking import chunk_posting
+    from index.build.understood_cache import understand_all
     from index.ingest.readers import read_postings
 
     limit = min(chunk_tokens, embedder.max_tokens)

@@ -7,9 +7,10 @@ import dataclasses
 
 import pytest
 
-import index.build.caches as understand_module
-from index.build.caches import DerivedCache, understand_all
-from index.models import RawPosting
+import index.build.understood_cache as understand_module
+from index.build.caches import DerivedCache
+from index.build.understood_cache import understand_all
+from index.models import BodyFormat, RawPosting
 
 
 def raw(n: int, body: str | None = None) -> RawPosting:
@@ -25,15 +26,15 @@ def raw(n: int, body: str | None = None) -> RawPosting:
 
 @pytest.fixture
 def parsed(monkeypatch) -> list[str]:
-    """The ids actually parsed (not taken from the cache)."""
+    """The titles actually parsed (not taken from the cache)."""
     calls: list[str] = []
-    real = understand_module.understand_posting
+    real = understand_module.understand_text
 
-    def counting(record: RawPosting):
-        calls.append(record.id)
-        return real(record)
+    def counting(title: str, body: str, body_format: BodyFormat):
+        calls.append(title)
+        return real(title, body, body_format)
 
-    monkeypatch.setattr(understand_module, "understand_posting", counting)
+    monkeypatch.setattr(understand_module, "understand_text", counting)
     return calls
 
 
@@ -41,12 +42,12 @@ def test_unchanged_records_come_from_the_cache(tmp_path, parsed):
     cache = tmp_path / "understood.sqlite"
     records = [raw(n) for n in range(5)] + [raw(9, body="<p> </p>")]  # the last has no text
     first = understand_all(records, cache=cache)
-    assert parsed == [r.id for r in records] and first.cached == 0
+    assert parsed == [r.title for r in records] and first.cached == 0
     assert [s[0] for s in first.skipped] == ["r9"]
     parsed.clear()
     edited = [dataclasses.replace(records[1], title="Staff Engineer"), raw(7)]
     second = understand_all([records[0], *edited, *records[2:]], cache=cache)
-    assert parsed == ["r1", "r7", "r9"]  # changed, new, and the bad one tried again
+    assert parsed == [r.title for r in [*edited, records[-1]]]  # changed, new, the bad one again
     assert second.cached == 4 and [s[0] for s in second.skipped] == ["r9"]
     assert "no text" in second.skipped[0][1]
     plain = understand_all([records[0], *edited, *records[2:]])

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from index.build import understanding
-from index.build.caches import understand_all
+from index.build import understood_cache
 from index.build.understanding import understand_files
+from index.build.understood_cache import understand_all
 from index.ingest.boilerplate import find_boilerplate
 from index.ingest.readers import read_postings
 from tests.paths import SAMPLE_POSTINGS
@@ -130,7 +130,7 @@ def test_a_text_understood_before_is_taken_from_the_cache_by_a_new_record(tmp_pa
     def no_parsing(*args: object) -> None:
         raise AssertionError("the body was parsed again")
 
-    monkeypatch.setattr(understanding, "understand_text", no_parsing)
+    monkeypatch.setattr(understood_cache, "understand_text", no_parsing)
     files = understand_files([_reposted(tmp_path, [moved])], cache, 1, 0)
     assert list(files.understood.postings) == expected
     assert files.understood.text_cached == 1 and files.understood.cached == 0

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.build.caches import understand_all
 from index.build.chunking import chunk_posting
+from index.build.understood_cache import understand_all
 from index.ingest.readers import read_postings
 from index.storage.bm25 import (
     COLUMN_WEIGHTS,
