@@ -36,7 +36,7 @@ from index.storage.bm25 import (
     keyword_search,
 )
 from index.storage.passages import SectionSpan, decompress
-from index.storage.same_job import job_keys_of, job_name
+from index.storage.same_job import job_name
 from index.storage.top_keywords import ScoreList
 from index.storage.vocabulary import read_vocabulary
 
@@ -103,13 +103,8 @@ class Catalog:
                 arrays["chunk_boilerplate"], dtype=np.float32
             )
             self.chunk_count = int(self.chunk_end[-1]) if len(self.chunk_end) else 0
-            # The same job's key per posting (index.storage.same_job); a catalog written
-            # before keys were stored gets them from its titles, once.
-            self.job_key: IntArray = (
-                np.frombuffer(arrays["job_key"], dtype=np.int64)
-                if "job_key" in arrays
-                else job_keys_of(db)
-            )
+            # The same job's key per posting (index.storage.same_job)
+            self.job_key: IntArray = np.frombuffer(arrays["job_key"], dtype=np.int64)
             self.chunk_pid: IntArray = np.repeat(
                 np.arange(len(self.chunk_end), dtype=np.int64), self.chunk_end - self.chunk_start
             )

@@ -11,7 +11,8 @@ from typing import Any
 from index.errors import IndexMismatchError, InvalidIndexError
 
 FORMAT_VERSION = 4  # 2: the BM25 term index is always there; 3: each text stored once;
-# 4: hyphenated compounds also indexed joined, the term index keyed by token alone
+# 4: hyphenated compounds also indexed joined, the term index keyed by token alone, a
+# per-posting key of the job (index.storage.same_job)
 MANIFEST_FILE = "manifest.json"
 
 

@@ -10,10 +10,6 @@ confirmed on the pair itself before anything is left out.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-
-import numpy as np
-import numpy.typing as npt
 
 KEY_BYTES = 8  # a signed 64-bit integer, stored with the catalog's other per-posting arrays
 
@@ -28,10 +24,3 @@ def job_key(company: str, title: str) -> int:
     name = "\x1f".join(job_name(company, title)).encode("utf-8")
     digest = hashlib.blake2b(name, digest_size=KEY_BYTES).digest()
     return int.from_bytes(digest, "little", signed=True)
-
-
-def job_keys_of(db: sqlite3.Connection) -> npt.NDArray[np.int64]:
-    """Every posting's key in pid order, from the postings table: for a catalog written before
-    keys were stored, so it still answers (at the cost of reading every title once)."""
-    rows = db.execute("SELECT company, title FROM postings ORDER BY pid")
-    return np.fromiter((job_key(company, title) for company, title in rows), dtype=np.int64)

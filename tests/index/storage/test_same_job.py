@@ -76,15 +76,6 @@ def test_same_job_keys_shared_by_different_jobs_exclude_only_the_same_job(catalo
     assert same_jobs(catalog) == expected()
 
 
-def test_same_job_on_a_catalog_written_without_keys_reads_them_from_its_titles(catalog_path):
-    stored = Catalog(catalog_path).job_key.tolist()
-    with sqlite3.connect(catalog_path) as db:
-        db.execute("DELETE FROM arrays WHERE name = 'job_key'")
-    catalog = Catalog(catalog_path)
-    assert catalog.job_key.tolist() == stored
-    assert same_jobs(catalog) == expected()
-
-
 def test_job_key_is_the_same_in_another_process_with_another_hash_seed():
     code = "from index.storage.same_job import job_key; print(job_key('Acme', 'Data Engineer'))"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
