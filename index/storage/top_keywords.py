@@ -23,6 +23,7 @@ ScoreList = tuple[IntArray, FloatArray]  # pids ascending, a word's or phrase's 
 # Below this many (posting, list) pairs, summing them all is as quick as selecting.
 SELECT_MIN_PAIRS = 65_536
 ALLOWED_SHARE = 8  # a filter this many times smaller than the pairs is scored posting by posting
+UNION_BY_COUNT = 16  # pids up to this many times their number are united by counting
 BOUND_SLACK = 1e-9  # bounds compared with room for the rounding of float sums
 
 
@@ -40,7 +41,7 @@ def best_postings(
     if allowed is not None and len(allowed) * ALLOWED_SHARE <= pairs:
         candidates = np.asarray(allowed, dtype=np.int64)  # a narrow filter: score it alone
     elif pairs < SELECT_MIN_PAIRS:
-        candidates = np.unique(np.concatenate([pids for pids, _ in lists]))
+        candidates = _union(np.concatenate([pids for pids, _ in lists]))
     else:
         candidates = _could_be_best(lists, limit, allowed)
     if allowed is not None and candidates is not allowed:
@@ -73,8 +74,17 @@ def _could_be_best(lists: Sequence[ScoreList], limit: int, allowed: IntArray | N
     order = np.argsort(bounds, kind="stable")
     below = np.cumsum(bounds[order]) < theta * (1.0 - BOUND_SLACK)
     essential = order[int(below.sum()) :]
-    held = np.concatenate([lists[i][0] for i in essential])
-    return np.flatnonzero(np.bincount(held)).astype(np.int64)  # their union, without a sort
+    return _union(np.concatenate([lists[i][0] for i in essential]))
+
+
+def _union(held: IntArray) -> IntArray:
+    """The distinct pids, ascending: by counting when the pids are dense enough (no sort, no
+    hash), else by np.unique."""
+    if len(held) == 0:
+        return held
+    if int(held.max()) <= UNION_BY_COUNT * len(held):
+        return np.flatnonzero(np.bincount(held)).astype(np.int64)
+    return np.unique(held)
 
 
 def _best(
