@@ -89,3 +89,16 @@ def test_onnx_export_says_nothing_an_operator_cannot_act_on(tmp_path, capfd):
     assert target.exists() and target.stat().st_size > 1_000_000
     out, err = capfd.readouterr()
     assert "Warning" not in out + err and "Loading weights" not in out + err, (out + err)[-500:]
+
+
+def test_query_and_parts_embed_on_the_query_session_as_a_batch_would(real_embedder):
+    texts = ["database internals: storage engines", "storage engines", "query planning"]
+    together = real_embedder.embed_queries(texts)
+    assert together.shape == (3, real_embedder.dimension)
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    # The same batch as a build would run it: int8 activations are quantized per batch, so
+    # only the threads differ, and the vectors agree to rounding.
+    batch = real_embedder.embed_documents(texts)
+    assert float(np.min(np.sum(together * batch, axis=1))) > 0.9999
+    alone = real_embedder.embed_queries(texts[:1])[0]
+    np.testing.assert_array_equal(alone, real_embedder.embed_query(texts[0]))
