@@ -87,9 +87,10 @@ def keyword_row(posting: Posting, boilerplate: set[str]) -> tuple[str, str, str]
             continue
         target = context if section.kind in CONTEXT_KINDS else job
         target.append(f"{section.heading}\n{text}" if section.heading else text)
-    return tuple(  # type: ignore[return-value]
-        with_joined_compounds(text)
-        for text in (posting.title, "\n\n".join(job), "\n\n".join(context))
+    return (
+        with_joined_compounds(posting.title),
+        with_joined_compounds("\n\n".join(job)),
+        with_joined_compounds("\n\n".join(context)),
     )
 
 
