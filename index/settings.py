@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     level_weight: float | None = None  # a level the query names (search.levels); 0: off
     language_weight: float | None = None  # a language the query names (search.skills); 0: off
     demote_wrong_level: bool | None = None  # clearly wrong levels after every other match
+    expand_abbreviations: bool | None = None  # "SRE", "k8s" also as their long forms
     title_match_weight: float | None = None  # the title holding the query's words; 0: off
     coverage_weight: float | None = None  # the job text holding all of them; 0: off
     aspect_weight: float | None = None  # every part of the query on the dense side; 0: off
@@ -151,6 +152,7 @@ RANKING_FIELDS = (
     "level_weight",
     "language_weight",
     "demote_wrong_level",
+    "expand_abbreviations",
     "title_match_weight",
     "coverage_weight",
     "aspect_weight",

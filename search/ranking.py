@@ -60,6 +60,7 @@ class RankingConfig:
     keyword_margin: float = 0.5
     match_dense_top: int = 50  # the model's own best this many always count
     demote_wrong_level: bool = True  # clearly wrong levels go below every other match
+    expand_abbreviations: bool = True  # "SRE", "k8s", "ML eng" also read as their long forms
 
     @property
     def column_weights(self) -> tuple[float, float, float]:

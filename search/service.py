@@ -95,7 +95,9 @@ class SearchService:
             return self._listing(index, scope, request, timer)
         with timer.stage("understand"):
             speller = speller_for(index.catalog) if request.spellcheck else None
-            understood = understand_query(request.query, request.filters, speller)
+            understood = understand_query(
+                request.query, request.filters, speller, config.expand_abbreviations
+            )
         if understood.only_location:  # "remote in Europe" and nothing else: list them
             return self._location_listing(index, scope, request, understood, timer)
         with timer.stage("embed"):

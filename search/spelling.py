@@ -5,8 +5,8 @@ words the postings use, weighted by how many postings use each.
 A word the index has never seen is corrected to a word common enough to be one (so a rare
 typo in a posting is no dictionary entry); a word only a posting or two use is corrected only
 when a word one edit away is far more common ("sofware", a posting's own typo, is "software").
-Programming languages and places are never touched, nor are short words, numbers and words
-with symbols ("c++", "k8s").
+Programming languages, places and known abbreviations ("recsys") are never touched, nor are
+short words, numbers and words with symbols ("c++", "k8s").
 The caller reports the corrected text, so the seeker sees what was searched and can search
 their own words instead.
 """
@@ -22,6 +22,7 @@ from symspellpy import SymSpell, Verbosity
 from index.ingest.languages import canonical_language
 from index.ingest.locations import places_named
 from index.storage.catalog import Catalog
+from search.abbreviations import is_abbreviation
 
 MIN_WORD_CHARS = 4  # shorter words are too often abbreviations to correct
 MIN_SUGGESTION_POSTINGS = 3  # a correction must be a word at least this many postings use
@@ -65,7 +66,11 @@ class Speller:
 
     def _suggest(self, word: str) -> str | None:
         folded = word.casefold()
-        if len(folded) < MIN_WORD_CHARS or canonical_language(word) is not None:
+        if (
+            len(folded) < MIN_WORD_CHARS
+            or canonical_language(word) is not None
+            or is_abbreviation(folded)
+        ):
             return None
         seen = self._known.get(folded, 0)
         if seen > RARE_POSTINGS:

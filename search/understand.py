@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.storage.bm25 import content_words
+from search.abbreviations import expand_abbreviations
 from search.filters import Filters
 from search.intent import LocationIntent, read_location_intent
 from search.levels import LevelIntent, read_level_intent
@@ -45,10 +46,11 @@ class UnderstoodQuery:
 
 
 def understand_query(
-    query: str, filters: Filters, speller: Speller | None = None
+    query: str, filters: Filters, speller: Speller | None = None, abbreviations: bool = True
 ) -> UnderstoodQuery:
     """Read the intents out of `query`; the caller's own filters take precedence. With a
-    `speller`, misspelled words are corrected first."""
+    `speller`, misspelled words are corrected first; with `abbreviations`, the ones seekers
+    type for roles and fields gain their long forms (search.abbreviations)."""
     correction = speller.correct(query) if speller else None
     if correction:
         query = correction.text
@@ -60,4 +62,6 @@ def understand_query(
     if level:
         text = level.rest
     languages = languages_named(query) if not filters.languages else ()
+    if abbreviations:
+        text = expand_abbreviations(text)
     return UnderstoodQuery(text, location or None, level, correction, languages)
