@@ -24,6 +24,7 @@ ScoreList = tuple[IntArray, FloatArray]  # pids ascending, a word's or phrase's 
 SELECT_MIN_PAIRS = 65_536
 ALLOWED_SHARE = 8  # a filter this many times smaller than the pairs is scored posting by posting
 UNION_BY_COUNT = 16  # pids up to this many times their number are united by counting
+LOOKUP_COST = 16  # a posting looked up in a list costs about as much as this many pairs read
 BOUND_SLACK = 1e-9  # bounds compared with room for the rounding of float sums
 
 
@@ -50,7 +51,17 @@ def best_postings(
 
 
 def full_scores(lists: Sequence[ScoreList], pids: IntArray) -> FloatArray:
-    """Each posting's sum of its parts (0 where it holds none), added in the lists' order."""
+    """Each posting's sum of its parts (0 where it holds none), added in the lists' order:
+    by one count over every pair when the postings asked for are many (each pair is read once),
+    else by looking each of them up in each list."""
+    pairs = sum(len(list_pids) for list_pids, _ in lists)
+    if len(pids) and len(pids) * len(lists) * LOOKUP_COST >= pairs:
+        held = np.concatenate([list_pids for list_pids, _ in lists])
+        parts = np.concatenate([part for _, part in lists])
+        size = max(int(held.max(initial=-1)), int(pids.max())) + 1
+        # bincount adds each posting's parts in the order given, the lists' order: the same sums
+        by_pid = np.bincount(held, weights=parts, minlength=size)
+        return np.asarray(by_pid[pids], dtype=np.float64)
     total = np.zeros(len(pids), dtype=np.float64)
     for list_pids, part in lists:
         at = np.minimum(np.searchsorted(list_pids, pids), len(list_pids) - 1)

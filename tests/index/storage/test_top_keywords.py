@@ -71,3 +71,22 @@ def test_postings_only_in_common_lists_are_never_summed(monkeypatch):
     best_postings(lists, 50)
     holding_any = len(np.unique(np.concatenate([pids for pids, _ in lists])))
     assert max(summed) < holding_any / 5  # the two common words' rows were left out
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("asked", [5, 300, ROWS])
+def test_full_scores_by_count_and_by_lookup_are_the_same_sums(seed, asked, monkeypatch):
+    lists = score_lists(seed)
+    pids = np.sort(np.random.default_rng(seed).choice(ROWS + 50, asked, replace=False))
+    pids = pids.astype(np.int64)  # a few past every list: 0
+    monkeypatch.setattr(top_keywords, "LOOKUP_COST", 10**9)  # always by count
+    counted = top_keywords.full_scores(lists, pids)
+    monkeypatch.setattr(top_keywords, "LOOKUP_COST", 0)  # always by lookup
+    looked_up = top_keywords.full_scores(lists, pids)
+    np.testing.assert_array_equal(counted, looked_up)  # to the last bit
+    summed = {p: 0.0 for p in pids.tolist()}
+    for list_pids, part in lists:
+        for p, value in zip(list_pids.tolist(), part.tolist(), strict=True):
+            if p in summed:
+                summed[p] += value
+    np.testing.assert_array_equal(counted, np.array([summed[p] for p in pids.tolist()]))
