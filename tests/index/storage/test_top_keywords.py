@@ -84,7 +84,7 @@ def test_full_scores_by_count_and_by_lookup_are_the_same_sums(seed, asked, monke
     monkeypatch.setattr(top_keywords, "LOOKUP_COST", 0)  # always by lookup
     looked_up = top_keywords.full_scores(lists, pids)
     np.testing.assert_array_equal(counted, looked_up)  # to the last bit
-    summed = {p: 0.0 for p in pids.tolist()}
+    summed = dict.fromkeys(pids.tolist(), 0.0)
     for list_pids, part in lists:
         for p, value in zip(list_pids.tolist(), part.tolist(), strict=True):
             if p in summed:
