@@ -3,8 +3,8 @@ as their long forms too: the postings mostly write them out, and the model knows
 forms better. The query keeps the abbreviation (a posting may use it) and gains the long form
 after it: "SRE with k8s" is searched as "SRE (site reliability engineer) with k8s
 (kubernetes)". Only short forms that mean one thing in a job search are listed, and not those
-the postings themselves write as often as the long form: "QA (quality assurance)" matched
-every posting that promises quality (measured: README).
+whose long form postings use for something else: "QA (quality assurance)" matched every
+posting that promises quality (measured: README).
 """
 
 from __future__ import annotations
