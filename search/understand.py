@@ -5,9 +5,8 @@ then where they want to work (search.intent), at what level (search.levels) and 
 programming languages (search.skills); the place and the level are taken out of
 the text both sides match where the words say nothing else, and the abbreviations left gain
 their long forms (search.abbreviations: "SRE" is also "site reliability engineer"). A query
-that says only where
-("remote in Europe") is a listing of the postings there. An explicit filter on a field says it
-better, so it replaces the reading of that field.
+that says only where ("remote in Europe") is a listing of the postings there. An explicit
+filter on a field says it better, so it replaces the reading of that field.
 """
 
 from __future__ import annotations
