@@ -227,7 +227,7 @@ class VectorStore:
         params, _bitmap = self._ivf_params(allowed)  # the bitmap lives as long as the call
         _, labels = self.ivf.search(query[None], fetch, params=params)
         candidates = np.unique(labels[0][labels[0] >= 0])
-        return _top_k(self._rescore(query, candidates), candidates, k)
+        return _top_k(self.similarities(query, candidates), candidates, k)
 
     def best_with_bound(
         self, query: Vectors, k: int, allowed: IntArray | None = None
@@ -253,7 +253,7 @@ class VectorStore:
             if self._scans_codes(allowed):
                 assert self.codes is not None
                 labels = self.codes.at_least(query, threshold, allowed)
-                scores = self._rescore(query, labels)
+                scores = self.similarities(query, labels)
                 keep = scores >= threshold
                 scores, labels = scores[keep], labels[keep]
             elif allowed is None:
@@ -272,7 +272,7 @@ class VectorStore:
             params, _bitmap = self._ivf_params(allowed)
             _, _, found = self.ivf.range_search(query[None], radius, params=params)
             candidates = np.unique(found.astype(np.int64))
-            scores = self._rescore(query, candidates)
+            scores = self.similarities(query, candidates)
             keep = scores >= threshold
             scores, labels = scores[keep], candidates[keep]
         return scores, labels
@@ -294,7 +294,7 @@ class VectorStore:
         chunk left out can score (-inf when none was left out)."""
         assert self.codes is not None
         candidates, floor = self.codes.best(query, k, allowed)
-        scores = self._rescore(query, candidates)
+        scores = self.similarities(query, candidates)
         order = np.lexsort((candidates, -scores))
         everything = len(candidates) < k
         bound = float("-inf") if everything else floor + self.codes.margin(query)
@@ -311,17 +311,14 @@ class VectorStore:
         if len(ids) <= k or float(scores[k - 1]) > unseen:
             return scores[:k], ids[:k]
         candidates = self.codes.at_least(query, float(scores[k - 1]), allowed)
-        return _top_k(self._rescore(query, candidates), candidates, k)
+        return _top_k(self.similarities(query, candidates), candidates, k)
 
     def _allowed_scores(self, query: Vectors, allowed: IntArray) -> FloatArray:
         """Exact scores of the allowed chunks, in the order of `allowed`."""
-        with _one_blas_thread():
-            if self.size <= FULL_SCAN_MAX and len(allowed) > self.size * GATHER_SHARE:
+        if self.size <= FULL_SCAN_MAX and len(allowed) > self.size * GATHER_SHARE:
+            with _one_blas_thread():
                 return np.asarray(self.vectors @ query, dtype=np.float32)[allowed]
-            return np.asarray(self.vectors[allowed] @ query, dtype=np.float32)
-
-    def _rescore(self, query: Vectors, candidates: IntArray) -> FloatArray:
-        return self.similarities(query, candidates)
+        return self.similarities(query, allowed)
 
     def similarities(self, queries: Vectors, chunk_ids: IntArray) -> FloatArray:
         """Exact cosines of these chunks against one query vector (n) or each row of several
