@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # A rebuild that drops more than this share of the serving build's postings is built but
     # not made current (`jobsearch rebuild --allow-shrink` serves it anyway); 1: no guard.
     max_shrink: float = 0.3
+    # A rebuild whose inputs differ from the serving build's base by at most this share of its
+    # postings (new, changed and removed together) updates it: the base is kept and only the
+    # difference is built (index.build.update). 0: always a full build.
+    update_max_share: float = 0.1
 
     # `jobsearch fetch`: each request's timeout, the tries after the first, and the backoff.
     fetch_timeout_seconds: float = 30.0

@@ -106,6 +106,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "--allow-shrink", action="store_true", help="serve the new build however many it drops"
     )
     rebuild.add_argument(
+        "--full",
+        action="store_true",
+        help="build everything again, even when the inputs differ from the serving build's by "
+        f"at most {settings.update_max_share:.0%} (JOBSEARCH_UPDATE_MAX_SHARE), which updates it",
+    )
+    rebuild.add_argument(
         "--all-skipped",
         action="store_true",
         help=f"list every skipped record, not the first {MAX_SKIPPED_SHOWN}",
@@ -285,6 +291,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         progress=not args.quiet and sys.stderr.isatty(),
         workers=args.workers,
         engine=engine,
+        update_max_share=0.0 if args.full else settings.update_max_share,
     )
     gate = all_gates(
         None if args.allow_shrink else shrink_gate(args.index, args.max_shrink),
@@ -363,6 +370,14 @@ def print_rebuild_report(
     formats = ", ".join(f"{k}: {v}" for k, v in read.formats.items())
     print(f"  records read   {read.records_read}  ({formats})")
     print(f"  indexed        {m.postings} postings, {m.sections} sections, {m.chunks} chunks")
+    if m.update:
+        u = m.update
+        print(
+            f"  updated        build {u['base']}: {u['kept']} postings kept, {u['added']} new "
+            f"or changed added, {u['dead']} replaced or removed"
+        )
+    elif report.full_because:
+        print(f"  full build     {report.full_because}")
     parsed = len(understood.postings) - understood.cached - understood.text_cached
     again = understood.text_cached
     reposted = f"; {again} more whose text was read before" if again else ""

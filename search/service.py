@@ -135,7 +135,7 @@ class SearchService:
             if config.min_score > 0 or not config.uses_dense:
                 total = len(fused)
             else:
-                total = index.catalog.posting_count if scope.pids is None else len(scope.pids)
+                total = index.catalog.live_count if scope.pids is None else len(scope.pids)
         with timer.stage("hydrate"):
             rows = page_rows(index, fused.pids, request.limit, request.offset, request.per_team)
             page = fused.items(np.array(rows, dtype=np.int64))
@@ -196,7 +196,7 @@ class SearchService:
         """Newest first, no query; `within`: the postings a location-only query asked for."""
         pids = scope.pids
         if pids is None:
-            pids = np.arange(index.catalog.posting_count, dtype=np.int64)
+            pids = index.catalog.live_pids
         newest = index.catalog.newest_first(pids)
         page = page_pids(index, newest, request.limit, request.offset, request.per_team)
         in_location = None if within is None else True

@@ -55,7 +55,7 @@ def profile_vector(index: LoadedIndex, pid: int) -> Vectors:
     context = [section_kind_code(k) for k in CONTEXT_KINDS]
     job = ~np.isin(kinds, context) & (catalog.chunk_boilerplate[start:end] < BOILERPLATE_SHARE)
     rows = np.arange(start, end)[job] if job.any() else np.arange(start, end)
-    mean = np.asarray(index.store.vectors[rows], dtype=np.float32).mean(axis=0)
+    mean = index.store.vectors_of(rows).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     vector: Vectors = (mean / norm if norm else mean).astype(np.float32)
     return vector
@@ -83,7 +83,7 @@ def similar_postings(
             index, vector, None, penalties, config, needed + len(excluded)
         )
         ranked = ranked.take(~np.isin(ranked.pids, excluded))
-        total = catalog.posting_count - len(excluded)
+        total = catalog.live_count - len(excluded)
     else:
         candidates = np.setdiff1d(allowed, excluded, assume_unique=True)
         ranked, exhaustive = dense_postings(

@@ -47,5 +47,5 @@ def get_facets(request: Request, service: SearchServiceDep) -> FacetsResponse:
     index = service.index
     groups = FacetGroups.from_counts(facet_counts(index))
     return FacetsResponse(
-        **groups.model_dump(), total=index.catalog.posting_count, took_ms=took_ms(request)
+        **groups.model_dump(), total=index.catalog.live_count, took_ms=took_ms(request)
     )

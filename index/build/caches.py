@@ -185,6 +185,7 @@ class Understood:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (posting id, reason)
     cached: int = 0  # postings taken from the cache instead of parsed again
     text_cached: int = 0  # of the rest, postings whose title and body were understood before
+    keys: list[bytes] = field(default_factory=list)  # each posting's record key (derived_key)
 
 
 def cached_chunks(

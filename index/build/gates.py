@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index.errors import IndexNotFoundError
-from index.storage.catalog import CATALOG_FILE, posting_ids
+from index.storage.catalog import live_posting_ids
 from index.storage.layout import current_build
 
 # Decides whether a verified build may become current: None to switch, else the reason not to.
@@ -27,8 +27,8 @@ def shrink_gate(root: Path, max_shrink: float) -> Gate:
             serving = current_build(root)
         except IndexNotFoundError:
             return None  # the first build: nothing to lose
-        before = posting_ids(serving / CATALOG_FILE)
-        dropped = len(before - posting_ids(build / CATALOG_FILE))
+        before = live_posting_ids(serving)
+        dropped = len(before - live_posting_ids(build))
         if not before or dropped / len(before) <= max_shrink:
             return None
         return (

@@ -8,11 +8,8 @@ benchmarks and the Ray engine all run this one pipeline.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +19,10 @@ from index.build.assemble import assemble
 from index.build.caches import UNDERSTOOD_CACHE_FILE, Understood
 from index.build.engine import Engine, LocalEngine
 from index.build.gates import Gate
+from index.build.publish import build_lock, publish
 from index.build.understanding import understand_files
 from index.build.understood_cache import understand_all
+from index.build.update import UpdatePlan, plan_update, update_index
 from index.embedding.base import Embedder
 from index.embedding.cache import CacheStats
 from index.errors import BuildError, NothingToIndexError
@@ -34,14 +33,11 @@ from index.settings import Settings
 from index.storage.layout import (
     TMP_PREFIX,
     builds_dir,
-    fsync_tree,
     new_build_id,
-    prune_builds,
     remove_stale_temporaries,
-    switch_current,
 )
-from index.storage.loaded import open_build
-from index.storage.manifest import InputFile, Manifest, write_manifest
+from index.storage.manifest import InputFile, Manifest
+from index.storage.segments import write_boilerplate, write_record_keys
 from index.storage.vectors import (
     ANN_MIN_CHUNKS,
     DEFAULT_NPROBE,
@@ -65,6 +61,8 @@ class BuildOptions:
     nprobe: int = DEFAULT_NPROBE
     progress: bool = False  # one bar per stage on stderr
     max_record_bytes: int = 200_000  # a record with a larger body is skipped; 0: no cap
+    # inputs this close to the serving build's base update it (index.build.update); 0: never
+    update_max_share: float = 0.1
     workers: int = 0  # processes understanding, chunking and making rows (0: one per core)
     # where understanding, chunking and making rows run (None: `workers` processes here)
     engine: Engine | None = None
@@ -79,12 +77,17 @@ class BuildOptions:
             ann_min_chunks=settings.ann_min_chunks,
             nprobe=settings.ivf_nprobe,
             max_record_bytes=settings.max_record_bytes,
+            update_max_share=settings.update_max_share,
         )
         return replace(options, **changes)
 
     def build_fields(self) -> dict[str, Any]:
-        """The options `build_index` takes (the rest apply to reading)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "max_record_bytes"}
+        """The options `build_index` takes (the rest apply to reading and updating)."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("max_record_bytes", "update_max_share")
+        }
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class RebuildReport:
     seconds: float
     understand_seconds: float = 0.0  # reading and understanding the records
     workers: int = 1  # processes that understood them
+    full_because: str | None = None  # why the build is a full one (None: an update)
 
     @property
     def skipped(self) -> list[tuple[str, str, str]]:
@@ -137,6 +141,19 @@ def rebuild(
     `options.engine` names, which then chunks and makes the catalog's rows too."""
     timer = StageTimer()
     root.mkdir(parents=True, exist_ok=True)
+    with timer.stage("plan"):
+        plan = plan_update(
+            paths,
+            root,
+            embedder,
+            options.chunk_tokens,
+            options.index_type,
+            options.nprobe,
+            options.update_max_share,
+            options.max_record_bytes,
+        )
+    if isinstance(plan, UpdatePlan):
+        return _update(plan, paths, root, embedder, options, gate, timer)
     options = replace(options, engine=options.engine or LocalEngine(options.workers))
     with timer.stage("understand"):
         files = understand_files(
@@ -163,7 +180,45 @@ def rebuild(
         timer.elapsed(),
         timer.seconds["understand"],
         files.workers,
+        full_because=plan,
     )
+
+
+def _update(
+    plan: UpdatePlan,
+    paths: Sequence[Path],
+    root: Path,
+    embedder: Embedder,
+    options: BuildOptions,
+    gate: Gate | None,
+    timer: StageTimer,
+) -> RebuildReport:
+    """The rebuild as an update of the serving build (index.build.update)."""
+    updated = update_index(
+        plan,
+        root,
+        embedder,
+        inputs=describe_inputs(paths),
+        batch_size=options.batch_size,
+        keep_builds=options.keep_builds,
+        progress=options.progress,
+        workers=options.workers,
+        gate=gate,
+        timer=timer,
+    )
+    seconds = timer.elapsed()
+    build = BuildReport(
+        updated.manifest,
+        updated.directory,
+        seconds,
+        timer.seconds.get("embed", 0.0),
+        updated.cache,
+        updated.encode_seconds,
+        timer.rounded_seconds(),
+        updated.refused,
+    )
+    understand_seconds = timer.seconds.get("plan", 0.0) + timer.seconds.get("understand", 0.0)
+    return RebuildReport(plan.read, updated.understood, build, seconds, understand_seconds)
 
 
 def rebuild_records(
@@ -211,6 +266,7 @@ def _build(
         skipped=len(skipped),
         gate=gate,
         boilerplate=boilerplate,
+        record_keys=understood.keys,
         **options.build_fields(),
     )
 
@@ -245,15 +301,17 @@ def build_index(
     boilerplate: CompanyLines | None = None,
     workers: int = 0,
     engine: Engine | None = None,
+    record_keys: Sequence[bytes] = (),
 ) -> BuildReport:
     """Build a new index from understood postings and make it current (see BuildOptions),
-    unless `gate` refuses it: then it stays beside the current one, and the report says why."""
+    unless `gate` refuses it: then it stays beside the current one, and the report says why.
+    With each posting's `record_keys`, a later rebuild can update it (index.build.update)."""
     if not postings:
         raise BuildError("no postings to index: every record was skipped or the inputs were empty")
     timer = StageTimer()
     root.mkdir(parents=True, exist_ok=True)
     builds_dir(root).mkdir(exist_ok=True)
-    with _build_lock(root):
+    with build_lock(root):
         remove_stale_temporaries(root)
         build_id = new_build_id()
         staging = builds_dir(root) / f"{TMP_PREFIX}{build_id}"
@@ -279,6 +337,9 @@ def build_index(
             index_params = index_vector_file(staging, index_type)
             if index_type != "flat":
                 index_params["nprobe"] = nprobe
+        if len(record_keys) == len(postings):
+            write_record_keys(staging, record_keys)
+            write_boilerplate(staging, boilerplate)
         manifest = Manifest(
             build_id=build_id,
             model=embedder.name,
@@ -296,7 +357,7 @@ def build_index(
             inputs=list(inputs),
         )
         with timer.stage("verify_switch"):
-            final, refused = _publish(root, staging, manifest, embedder, keep_builds, gate)
+            final, refused = publish(root, staging, manifest, embedder, keep_builds, gate)
     return BuildReport(
         manifest,
         final,
@@ -307,38 +368,3 @@ def build_index(
         timer.rounded_seconds(),
         refused,
     )
-
-
-def _publish(
-    root: Path,
-    staging: Path,
-    manifest: Manifest,
-    embedder: Embedder,
-    keep_builds: int,
-    gate: Gate | None,
-) -> tuple[Path, str | None]:
-    """Write the manifest, flush, verify by opening, move into place, then switch `current`
-    unless the gate refuses. Returns the build's directory and the refusal, if any."""
-    write_manifest(staging, manifest)
-    fsync_tree(staging)
-    open_build(staging, embedder.name, embedder.backend)  # verify before anyone can see it
-    final = builds_dir(root) / manifest.build_id
-    os.rename(staging, final)
-    refused = gate(final) if gate is not None else None
-    if refused is None:
-        switch_current(root, final)
-        prune_builds(root, keep_builds)
-    return final, refused
-
-
-@contextmanager
-def _build_lock(root: Path) -> Iterator[None]:
-    with open(root / ".build.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another rebuild is running on {root}") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

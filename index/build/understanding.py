@@ -181,6 +181,7 @@ class _Collector:
         read.skipped.extend(self.skipped)
         read.duplicates.extend(self.duplicates)
         understood.postings = CachedPostings(self._cache, keys, self._places)
+        understood.keys = keys
         return UnderstoodFiles(read, understood, self._tally.lines(), sections, workers)
 
 

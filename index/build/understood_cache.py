@@ -148,11 +148,13 @@ def understand_all(
         else:
             done = _understand_cached(raws, cache, result, advance)
     postings: list[Posting] = []
+    namespace = understood_namespace()
     for raw, posting in zip(raws, done, strict=True):
         if isinstance(posting, Exception):
             result.skipped.append((raw.id, f"{type(posting).__name__}: {posting}"))
         else:
             postings.append(posting)
+            result.keys.append(derived_key(namespace, raw))
     places = PlaceContext.of(postings)
     result.postings = [places.place(posting) for posting in postings]
     return result

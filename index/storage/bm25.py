@@ -149,8 +149,11 @@ def fts_query(terms: Sequence[str]) -> str:
     return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
+Databases = sqlite3.Connection | Sequence[sqlite3.Connection]  # one per segment, base first
+
+
 def keyword_search(
-    db: sqlite3.Connection,
+    db: Databases,
     term_index: TermIndex,
     terms: Sequence[str],
     limit: int,
@@ -167,15 +170,28 @@ def keyword_search(
 
 
 def keyword_lists(
-    db: sqlite3.Connection,
+    db: Databases,
     term_index: TermIndex,
     terms: Sequence[str],
     weights: tuple[float, float, float] = COLUMN_WEIGHTS,
 ) -> list[ScoreList]:
     """Each query word's or phrase's postings and BM25 part (select with top_keywords)."""
-    return term_index.score_lists(
-        db, terms, weights, lambda phrase: phrase_bm25(db, phrase, weights, term_index.rows)
-    )
+    dbs = _each(db)
+
+    def phrase_scores(phrase: str) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        found = [phrase_bm25(each, phrase, weights, term_index.rows) for each in dbs]
+        pids = np.concatenate(
+            [p + first for (p, _), first in zip(found, term_index.first_pids, strict=True)]
+        )
+        scores = np.concatenate([scores for _, scores in found])
+        served: tuple[IntArray, npt.NDArray[np.float64]] = term_index.served(pids, scores)
+        return served
+
+    return term_index.score_lists(dbs, terms, weights, phrase_scores)
+
+
+def _each(db: Databases) -> list[sqlite3.Connection]:
+    return [db] if isinstance(db, sqlite3.Connection) else list(db)
 
 
 def idf(rows: int, postings: int) -> float:
@@ -232,10 +248,20 @@ class TermIndex:
     """BM25 over the stored postings (see the module docstring). Row lengths and the average
     are loaded once; a token's postings are read when a query uses it."""
 
-    def __init__(self, rows: int, row_tokens: npt.NDArray[np.int32]) -> None:
+    def __init__(
+        self,
+        rows: int,
+        row_tokens: npt.NDArray[np.int32],
+        first_pids: Sequence[int] = (0,),
+        live: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        """`first_pids`: where each segment's pids start (index.storage.segments); `live`:
+        which pids are served (None: all), the others left out of every list."""
         self.rows = rows
         self.row_tokens = row_tokens.astype(np.float64)
         self.average = float(row_tokens.sum()) / rows if rows else 0.0
+        self.first_pids = list(first_pids)
+        self._live = live
         # A common token's postings, decoded and scored, are what a large index's queries
         # spend most of their keyword time on, and the same few ("engineer", "team") come
         # back in query after query: kept, bounded in bytes, for tokens worth keeping.
@@ -249,9 +275,16 @@ class TermIndex:
         row = db.execute("SELECT rows, row_tokens FROM term_stats").fetchone()
         return cls(int(row[0]), np.frombuffer(row[1], dtype=np.int32))
 
+    def served(self, pids: IntArray, *values: npt.NDArray[Any]) -> Any:
+        """`pids` and the arrays aligned with them, without the postings no longer served."""
+        if self._live is None or not len(pids):
+            return (pids, *values)
+        keep = self._live[pids]
+        return (pids[keep], *(value[keep] for value in values))
+
     def score_lists(
         self,
-        db: sqlite3.Connection,
+        dbs: Sequence[sqlite3.Connection],
         phrases: Sequence[str],
         weights: tuple[float, float, float],
         phrase_scores: Callable[[str], tuple[IntArray, npt.NDArray[np.float64]]],
@@ -264,13 +297,13 @@ class TermIndex:
         for phrase in phrases:
             tokens = tokens_of(phrase)
             if len(tokens) == 1:
-                found.append(self._token_scores(db, tokens[0], weight))
+                found.append(self._token_scores(dbs, tokens[0], weight))
             elif tokens:
                 found.append(phrase_scores(phrase))
         return found
 
     def coverage(
-        self, db: sqlite3.Connection, terms: Sequence[str], pids: IntArray
+        self, db: Databases, terms: Sequence[str], pids: IntArray
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """For each of `pids`, the share of the query's tokens its title holds, and the share
         its title or job text holds (company context aside), each token weighted by its IDF:
@@ -280,7 +313,7 @@ class TermIndex:
         in_job = np.zeros(len(pids), dtype=np.float64)
         weights = 0.0
         for token in tokens:
-            token_pids, counts = self._postings(db, token)
+            token_pids, counts = self._postings(_each(db), token)
             token_idf = self._idf(len(token_pids)) if len(token_pids) else math.log(self.rows + 1.0)
             weights += token_idf
             if not len(token_pids) or not len(pids):
@@ -293,15 +326,27 @@ class TermIndex:
             return in_title, in_job
         return in_title / weights, in_job / weights
 
-    def _postings(self, db: sqlite3.Connection, token: str) -> tuple[IntArray, CountArray]:
-        """The postings holding `token` (in pid order) and its count in each column."""
+    def _postings(
+        self, dbs: Sequence[sqlite3.Connection], token: str
+    ) -> tuple[IntArray, CountArray]:
+        """The served postings holding `token` (in pid order) and its count in each column:
+        each segment's, numbered after the segments before it."""
         cached = self._cached(("postings", token))
         if cached is not None:
             return cached[0], cached[1]
-        found = db.execute(
-            "SELECT postings, pids, counts FROM term_postings WHERE token = ?", (token,)
-        ).fetchone()
-        pids, counts = decode_postings(*found) if found else decode_postings(0, b"", b"")
+        parts = []
+        for db, first in zip(dbs, self.first_pids, strict=True):
+            found = db.execute(
+                "SELECT postings, pids, counts FROM term_postings WHERE token = ?", (token,)
+            ).fetchone()
+            pids, counts = decode_postings(*found) if found else decode_postings(0, b"", b"")
+            parts.append((pids + first if first else pids, counts))
+        if len(parts) == 1:
+            pids, counts = parts[0]
+        else:
+            pids = np.concatenate([p for p, _ in parts])
+            counts = np.concatenate([c for _, c in parts])
+        pids, counts = self.served(pids, counts)
         self._keep(("postings", token), (pids, counts))
         return pids, counts
 
@@ -322,9 +367,9 @@ class TermIndex:
         return idf(self.rows, postings)
 
     def _token_scores(
-        self, db: sqlite3.Connection, token: str, weight: npt.NDArray[np.float64]
+        self, dbs: Sequence[sqlite3.Connection], token: str, weight: npt.NDArray[np.float64]
     ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-        pids, counts = self._postings(db, token)
+        pids, counts = self._postings(dbs, token)
         if not len(pids):
             return pids, np.zeros(0)
         key = ("scores", token, *weight.tolist())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from index.storage.bm25 import (
 )
 from index.storage.passages import SectionSpan, decompress
 from index.storage.same_job import job_name
+from index.storage.segments import added_segment, read_dead
 from index.storage.top_keywords import ScoreList
 from index.storage.vocabulary import read_vocabulary
 
@@ -79,65 +81,88 @@ NEWEST_SHARE = 16  # a smaller set of postings is sorted by date itself
 class Catalog:
     """Read side of the SQLite catalog; safe to share between threads (one connection each,
     opened on the thread's first query and kept: opening one per query cost more than most
-    queries; they close when the catalog is dropped)."""
+    queries; they close when the catalog is dropped).
 
-    def __init__(self, path: Path) -> None:
+    A build made by an update has two segments (index.storage.segments): `added`, a catalog of
+    its own whose pids and chunk ids follow the base's here, and `dead`, the base pids it no
+    longer serves, which no method returns."""
+
+    def __init__(self, path: Path, added: Path | None = None, dead: IntArray | None = None) -> None:
         self.path = path
-        self._local = threading.local()
         self._filter_cache: LRUCache[tuple[tuple[str, tuple[FacetKey, ...]], ...], IntArray]
         self._filter_cache = LRUCache(FILTER_CACHE_BYTES, getsizeof=_nbytes)
         self._filter_lock = threading.Lock()
         self._newest: IntArray | None = None  # every posting, newest first (on first use)
-        db = self._connect()
-        try:
-            arrays = dict(db.execute("SELECT name, data FROM arrays").fetchall())
-            self.chunk_end: IntArray = np.frombuffer(arrays["chunk_end"], dtype=np.int64)
-            self.chunk_start: IntArray = np.r_[0, self.chunk_end[:-1]].astype(np.int64)
-            self.updated_ts: npt.NDArray[np.float64] = np.frombuffer(
-                arrays["updated_ts"], dtype=np.float64
-            )
-            self.chunk_kind: npt.NDArray[np.int8] = np.frombuffer(
-                arrays["chunk_kind"], dtype=np.int8
-            )
-            self.chunk_boilerplate: npt.NDArray[np.float32] = np.frombuffer(
-                arrays["chunk_boilerplate"], dtype=np.float32
-            )
-            self.chunk_count = int(self.chunk_end[-1]) if len(self.chunk_end) else 0
-            # The same job's key per posting (index.storage.same_job)
-            self.job_key: IntArray = np.frombuffer(arrays["job_key"], dtype=np.int64)
-            self.chunk_pid: IntArray = np.repeat(
-                np.arange(len(self.chunk_end), dtype=np.int64), self.chunk_end - self.chunk_start
-            )
-            teams = db.execute("SELECT team FROM postings ORDER BY pid").fetchall()
-            self.team_of: list[str | None] = [team for (team,) in teams]
-            self._facets: dict[FacetKey, IntArray] = {}
-            self._labels: dict[FacetKey, str] = {}
-            # One row per facet value, its postings in pid order (the index keeps rows of one
-            # value in insertion order, which is pid order): no Python per posting.
-            # A value's label is the last posting's (SQLite takes the bare column from max's row).
-            for field, value, label, _, pids in db.execute(
-                "SELECT field, value, label, max(pid), group_concat(pid) FROM facets"
-                " INDEXED BY facets_by_value GROUP BY field, value"
-            ):
-                self._facets[(field, value)] = np.fromstring(pids, dtype=np.int64, sep=",")
-                self._labels[(field, value)] = label
-            self._terms = TermIndex.load(db)
-        finally:
-            db.close()
+        self._segments = [_Segment(path, 0, 0)]
+        parts = [_read_segment(self._segments[0])]
+        if added is not None:
+            base = parts[0]
+            self._segments.append(_Segment(added, len(base.chunk_end), base.chunk_count))
+            parts.append(_read_segment(self._segments[1]))
+        joined = {name: np.concatenate([part.arrays[name] for part in parts]) for name in ARRAYS}
+        self.chunk_end: IntArray = np.concatenate(
+            [
+                part.chunk_end + segment.first_chunk
+                for part, segment in zip(parts, self._segments, strict=True)
+            ]
+        ).astype(np.int64)
+        self.chunk_start: IntArray = np.r_[0, self.chunk_end[:-1]].astype(np.int64)
+        self.updated_ts: npt.NDArray[np.float64] = joined["updated_ts"]
+        self.chunk_kind: npt.NDArray[np.int8] = joined["chunk_kind"]
+        self.chunk_boilerplate: npt.NDArray[np.float32] = joined["chunk_boilerplate"]
+        self.chunk_count = int(self.chunk_end[-1]) if len(self.chunk_end) else 0
+        # The same job's key per posting (index.storage.same_job)
+        self.job_key: IntArray = joined["job_key"]
+        self.chunk_pid: IntArray = np.repeat(
+            np.arange(len(self.chunk_end), dtype=np.int64), self.chunk_end - self.chunk_start
+        )
+        self.live = np.ones(len(self.chunk_end), dtype=bool)
+        if dead is not None and len(dead):
+            self.live[dead] = False
+        self.live_pids: IntArray = np.flatnonzero(self.live).astype(np.int64)
+        self.live_pids.flags.writeable = False
+        self.team_of: list[str | None] = [team for part in parts for team in part.teams]
+        self._facets: dict[FacetKey, IntArray] = {}
+        self._labels: dict[FacetKey, str] = {}
+        for part, segment in zip(parts, self._segments, strict=True):
+            for key, pids in part.facets.items():
+                pids = pids + segment.first_pid
+                held = self._facets.get(key)
+                self._facets[key] = pids if held is None else np.concatenate([held, pids])
+                self._labels[key] = part.labels[key]  # the latest segment's label
+        if not self.live.all():
+            self._facets = {key: pids[self.live[pids]] for key, pids in self._facets.items()}
+            self._facets = {key: pids for key, pids in self._facets.items() if len(pids)}
+        self._terms = TermIndex(
+            sum(part.terms.rows for part in parts),
+            np.concatenate([part.terms.row_tokens for part in parts]),
+            [segment.first_pid for segment in self._segments],
+            None if self.live.all() else self.live,
+        )
 
     @property
     def posting_count(self) -> int:
+        """Pids in use, dead ones included: the size of an array indexed by pid."""
         return len(self.chunk_start)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+    @property
+    def live_count(self) -> int:
+        """Postings served."""
+        return len(self.live_pids)
 
-    def _db(self) -> sqlite3.Connection:
-        """This thread's connection."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self._connect()
-        return db
+    def _dbs(self) -> list[sqlite3.Connection]:
+        """This thread's connection to each segment."""
+        return [segment.db() for segment in self._segments]
+
+    def _split(self, pids: Sequence[int]) -> list[tuple[_Segment, list[int]]]:
+        """The pids of each segment, as its own catalog numbers them."""
+        if len(self._segments) == 1:
+            return [(self._segments[0], [int(p) for p in pids])]
+        added = self._segments[1].first_pid
+        return [
+            (self._segments[0], [int(p) for p in pids if p < added]),
+            (self._segments[1], [int(p) - added for p in pids if p >= added]),
+        ]
 
     def keyword_search(
         self,
@@ -147,27 +172,31 @@ class Catalog:
         weights: tuple[float, float, float] = COLUMN_WEIGHTS,
     ) -> tuple[IntArray, npt.NDArray[np.float32]]:
         """Postings by BM25 over title, job text and (weighted down) company context."""
-        db = self._db()
-        return keyword_search(db, self._terms, terms, limit, allowed, weights)
+        return keyword_search(self._dbs(), self._terms, terms, limit, allowed, weights)
 
     def keyword_lists(
         self, terms: Sequence[str], weights: tuple[float, float, float] = COLUMN_WEIGHTS
     ) -> list[ScoreList]:
         """Each query word's postings and BM25 part (select with top_keywords.best_postings)."""
-        return keyword_lists(self._db(), self._terms, terms, weights)
+        return keyword_lists(self._dbs(), self._terms, terms, weights)
 
     def coverage(
         self, terms: Sequence[str], pids: IntArray
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """How much of the query's words each posting's title, and title or job text, holds
         (index.storage.bm25.TermIndex.coverage)."""
-        db = self._db()
-        return self._terms.coverage(db, terms, pids)
+        return self._terms.coverage(self._dbs(), terms, pids)
 
     def vocabulary(self, min_postings: int = 1) -> dict[str, int]:
-        """The index's words and how many postings use each (index.storage.vocabulary)."""
-        db = self._db()
-        return read_vocabulary(db, min_postings)
+        """The index's words and how many postings use each (index.storage.vocabulary; a word
+        of a dead posting still counts until the next full build)."""
+        dbs = self._dbs()
+        if len(dbs) == 1:
+            return read_vocabulary(dbs[0], min_postings)
+        words: Counter[str] = Counter()
+        for db in dbs:
+            words.update(read_vocabulary(db, 1))
+        return {word: n for word, n in words.items() if n >= min_postings}
 
     def facet_pids(self, key: FacetKey) -> IntArray:
         return self._facets.get(key, np.zeros(0, dtype=np.int64))
@@ -205,7 +234,7 @@ class Catalog:
             allowed = (
                 group if allowed is None else np.intersect1d(allowed, group, assume_unique=True)
             )
-        return np.arange(self.posting_count, dtype=np.int64) if allowed is None else allowed
+        return self.live_pids.copy() if allowed is None else allowed
 
     def chunk_ids(self, pids: IntArray) -> IntArray:
         """The chunk ids of these postings (contiguous ranges concatenated)."""
@@ -216,67 +245,99 @@ class Catalog:
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         return offsets + np.arange(int(lengths.sum()), dtype=np.int64)
 
+    def dead_chunks(self) -> IntArray:
+        """The chunk ids of the postings no longer served (index.storage.segments)."""
+        return self.chunk_ids(np.flatnonzero(~self.live).astype(np.int64))
+
     def summaries(self, pids: Sequence[int]) -> dict[int, PostingSummary]:
-        if not pids:
-            return {}
-        rows = _rows_in(
-            self._db(),
-            "SELECT pid, id, title, company, url, updated_at, team, location_raw, workplace,"
-            " worldwide, countries, cities, regions, languages, level FROM postings WHERE pid IN",
-            pids,
-        )
-        return {row[0]: _summary(row) for row in rows}
+        out: dict[int, PostingSummary] = {}
+        for segment, local in self._split(pids):
+            if not local:
+                continue
+            rows = _rows_in(
+                segment.db(),
+                f"SELECT pid + {segment.first_pid}, id, title, company, url, updated_at, team,"
+                " location_raw, workplace, worldwide, countries, cities, regions, languages,"
+                " level FROM postings WHERE pid IN",
+                local,
+            )
+            out.update({row[0]: _summary(row) for row in rows})
+        return out
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
         """The chunks with their heading and passage (sliced from their posting's body)."""
-        if not chunk_ids:
-            return {}
-        db = self._db()
-        rows = _rows_in(
-            db,
-            "SELECT chunk_id, pid, section_index, start_char, end_char, heading, passage"
-            " FROM chunks WHERE chunk_id IN",
-            chunk_ids,
-        )
-        texts = _posting_texts(db, sorted({r[1] for r in rows}))
         out = {}
-        for chunk_id, pid, index, start, end, heading, passage in rows:
-            body, spans = texts[pid]
-            if heading is None:
-                heading = spans[index].heading(body)
-            if passage is None:
-                passage = body[start:end]
-            kind = KINDS[int(self.chunk_kind[chunk_id])]
-            out[chunk_id] = ChunkRecord(chunk_id, pid, index, heading, kind, passage)
+        for segment, local in self._split_chunks(chunk_ids):
+            if not local:
+                continue
+            db = segment.db()
+            rows = _rows_in(
+                db,
+                "SELECT chunk_id, pid, section_index, start_char, end_char, heading, passage"
+                " FROM chunks WHERE chunk_id IN",
+                local,
+            )
+            texts = _posting_texts(db, sorted({r[1] for r in rows}))
+            for chunk_id, pid, index, start, end, heading, passage in rows:
+                body, spans = texts[pid]
+                if heading is None:
+                    heading = spans[index].heading(body)
+                if passage is None:
+                    passage = body[start:end]
+                chunk_id, pid = chunk_id + segment.first_chunk, pid + segment.first_pid
+                kind = KINDS[int(self.chunk_kind[chunk_id])]
+                out[chunk_id] = ChunkRecord(chunk_id, pid, index, heading, kind, passage)
         return out
+
+    def _split_chunks(self, chunk_ids: Sequence[int]) -> list[tuple[_Segment, list[int]]]:
+        if len(self._segments) == 1:
+            return [(self._segments[0], [int(c) for c in chunk_ids])]
+        added = self._segments[1].first_chunk
+        return [
+            (self._segments[0], [int(c) for c in chunk_ids if c < added]),
+            (self._segments[1], [int(c) - added for c in chunk_ids if c >= added]),
+        ]
 
     def same_job(self, pid: int) -> IntArray:
         """Postings with the same company and title as `pid`, case and spacing aside (itself
         included): the same job posted again, e.g. once per city. The postings sharing its key,
         each confirmed by its own company and title, so a key two jobs share leaves nothing out."""
-        candidates: list[int] = np.flatnonzero(self.job_key == self.job_key[pid]).tolist()
+        same = (self.job_key == self.job_key[pid]) & self.live
+        same[pid] = True
+        candidates: list[int] = np.flatnonzero(same).tolist()
         if len(candidates) == 1:
             return np.array(candidates, dtype=np.int64)
-        db, names = self._db(), {}
+        names = {}
         for start in range(0, len(candidates), SQL_VARIABLES):
-            part = candidates[start : start + SQL_VARIABLES]
-            rows = _rows_in(db, "SELECT pid, company, title FROM postings WHERE pid IN", part)
-            names.update({int(p): job_name(company, title) for p, company, title in rows})
+            for segment, local in self._split(candidates[start : start + SQL_VARIABLES]):
+                if not local:
+                    continue
+                rows = _rows_in(
+                    segment.db(),
+                    f"SELECT pid + {segment.first_pid}, company, title FROM postings WHERE pid IN",
+                    local,
+                )
+                names.update({int(p): job_name(company, title) for p, company, title in rows})
         return np.array([p for p in candidates if names[p] == names[pid]], dtype=np.int64)
 
     def pid_of(self, posting_id: str) -> int | None:
-        db = self._db()
-        row = db.execute("SELECT pid FROM postings WHERE id = ?", (posting_id,)).fetchone()
-        return None if row is None else int(row[0])
+        """The served posting with this id (an added one replaces a base one)."""
+        for segment in reversed(self._segments):
+            row = segment.db().execute("SELECT pid FROM postings WHERE id = ?", (posting_id,))
+            found = row.fetchone()
+            if found is not None and self.live[int(found[0]) + segment.first_pid]:
+                return int(found[0]) + segment.first_pid
+        return None
 
     def sections(self, pid: int) -> list[Section]:
-        db = self._db()
-        texts = _posting_texts(db, [pid])
-        rows = db.execute("SELECT kind FROM sections WHERE pid = ? ORDER BY idx", (pid,))
+        ((segment, (local,)),) = [(s, p) for s, p in self._split([pid]) if p]
+        db = segment.db()
+        texts = _posting_texts(db, [local])
+        rows = db.execute("SELECT kind FROM sections WHERE pid = ? ORDER BY idx", (local,))
         kinds = [SectionKind(k) for (k,) in rows.fetchall()]
-        if pid not in texts:
+        if local not in texts:
             return []
-        body, spans = texts[pid]
+        body, spans = texts[local]
         return [
             Section(span.heading(body), kind, span.text(body))
             for span, kind in zip(spans, kinds, strict=True)
@@ -296,12 +357,89 @@ class Catalog:
         return newest
 
 
-def posting_ids(path: Path) -> set[str]:
-    """Every posting id of a catalog file, without loading the rest (a rebuild's guard compares
+ARRAYS = ("updated_ts", "chunk_kind", "chunk_boilerplate", "job_key")
+_DTYPES = {
+    "chunk_end": np.int64,
+    "updated_ts": np.float64,
+    "chunk_kind": np.int8,
+    "chunk_boilerplate": np.float32,
+    "job_key": np.int64,
+}
+
+
+class _Segment:
+    """One catalog file, where its pids and chunk ids start in the whole index, and each
+    thread's connection to it."""
+
+    def __init__(self, path: Path, first_pid: int, first_chunk: int) -> None:
+        self.path, self.first_pid, self.first_chunk = path, first_pid, first_chunk
+        self._local = threading.local()
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self.connect()
+        return db
+
+
+@dataclass
+class _SegmentData:
+    """What a reader keeps in memory of one catalog file, numbered as the file numbers it."""
+
+    arrays: dict[str, npt.NDArray[Any]]
+    chunk_end: IntArray
+    teams: list[str | None]
+    facets: dict[FacetKey, IntArray]
+    labels: dict[FacetKey, str]
+    terms: TermIndex
+
+    @property
+    def chunk_count(self) -> int:
+        return int(self.chunk_end[-1]) if len(self.chunk_end) else 0
+
+
+def _read_segment(segment: _Segment) -> _SegmentData:
+    db = segment.connect()
+    try:
+        blobs = dict(db.execute("SELECT name, data FROM arrays").fetchall())
+        arrays = {name: np.frombuffer(blobs[name], dtype=_DTYPES[name]) for name in _DTYPES}
+        teams = [team for (team,) in db.execute("SELECT team FROM postings ORDER BY pid")]
+        facets: dict[FacetKey, IntArray] = {}
+        labels: dict[FacetKey, str] = {}
+        # One row per facet value, its postings in pid order (the index keeps rows of one
+        # value in insertion order, which is pid order): no Python per posting.
+        # A value's label is the last posting's (SQLite takes the bare column from max's row).
+        for field, value, label, _, pids in db.execute(
+            "SELECT field, value, label, max(pid), group_concat(pid) FROM facets"
+            " INDEXED BY facets_by_value GROUP BY field, value"
+        ):
+            facets[(field, value)] = np.fromstring(pids, dtype=np.int64, sep=",")
+            labels[(field, value)] = label
+        terms = TermIndex.load(db)
+    finally:
+        db.close()
+    return _SegmentData(arrays, arrays["chunk_end"], teams, facets, labels, terms)
+
+
+def live_posting_ids(build: Path) -> set[str]:
+    """Every posting id a build serves, without loading the rest (a rebuild's guard compares
     the new build's postings with the serving one's)."""
+    dead = set(read_dead(build).tolist())
+    ids = {posting_id for pid, posting_id in _pid_ids(build / CATALOG_FILE) if pid not in dead}
+    added = added_segment(build)
+    if added is not None:
+        ids.update(posting_id for _, posting_id in _pid_ids(added / CATALOG_FILE))
+    return ids
+
+
+def _pid_ids(path: Path) -> list[tuple[int, str]]:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {row[0] for row in db.execute("SELECT id FROM postings")}
+        return db.execute("SELECT pid, id FROM postings").fetchall()
     finally:
         db.close()
 

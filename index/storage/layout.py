@@ -120,11 +120,13 @@ def in_use(build: Path) -> bool:
 
 
 def fsync_tree(directory: Path) -> None:
-    """Flush a finished build to disk before it becomes visible."""
+    """Flush a finished build to disk before it becomes visible (its segments' too)."""
     for path in directory.iterdir():
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
+        elif path.is_dir():
+            fsync_tree(path)
     _fsync_dir(directory)
 
 

@@ -11,7 +11,11 @@ from index.errors import InvalidIndexError
 from index.storage.catalog import CATALOG_FILE, Catalog
 from index.storage.layout import BuildLease, current_build
 from index.storage.manifest import Manifest, check_manifest, read_manifest
+from index.storage.segment_vectors import SegmentedVectors
+from index.storage.segments import added_segment, read_dead
 from index.storage.vectors import DEFAULT_NPROBE, VectorStore
+
+Store = VectorStore | SegmentedVectors
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,7 @@ class LoadedIndex:
     directory: Path
     manifest: Manifest
     catalog: Catalog
-    store: VectorStore
+    store: Store
     lease: BuildLease | None = None  # keeps `prune_builds` off this build while it is served
 
     @property
@@ -32,12 +36,19 @@ def open_build(directory: Path, model: str, backend: str | None = None) -> Loade
     manifest = read_manifest(directory)
     check_manifest(manifest, model, directory, backend)
     try:
-        catalog = Catalog(directory / CATALOG_FILE)
-        store = VectorStore(
+        added, dead = added_segment(directory), read_dead(directory)
+        catalog = Catalog(
+            directory / CATALOG_FILE, None if added is None else added / CATALOG_FILE, dead
+        )
+        base = VectorStore(
             directory,
             manifest.index_type,
             nprobe=int(manifest.index_params.get("nprobe", DEFAULT_NPROBE)),
         )
+        store: Store = base
+        if added is not None or len(dead):
+            added_store = None if added is None else VectorStore(added)
+            store = SegmentedVectors(base, added_store, catalog.dead_chunks())
     except Exception as exc:  # noqa: BLE001 - any unreadable file means the same thing
         raise InvalidIndexError(f"{directory} cannot be opened: {exc}") from exc
     loaded = LoadedIndex(directory, manifest, catalog, store, BuildLease(directory))
@@ -54,18 +65,21 @@ def verify(loaded: LoadedIndex) -> None:
     """Counts agree across manifest, catalog and vectors, and a stored vector finds itself."""
     m, catalog, store = loaded.manifest, loaded.catalog, loaded.store
     problems = []
-    if catalog.posting_count != m.postings:
-        problems.append(f"catalog has {catalog.posting_count} postings, manifest {m.postings}")
+    if catalog.live_count != m.postings:
+        problems.append(f"catalog has {catalog.live_count} postings, manifest {m.postings}")
     if catalog.chunk_count != m.chunks or store.size != m.chunks:
         problems.append(
             f"chunks: manifest {m.chunks}, catalog {catalog.chunk_count}, vectors {store.size}"
         )
     if store.size and store.dimension != m.dimension:
         problems.append(f"vectors are {store.dimension}-d, manifest says {m.dimension}")
-    if store.size and not problems:
-        probe = store.size // 2
-        scores, ids = store.search(store.vector(probe), 1)
-        if len(ids) == 0 or not np.isclose(scores[0], 1.0, atol=1e-3):
-            problems.append("a stored vector does not find itself")
+    live_chunks = np.flatnonzero(catalog.live[catalog.chunk_pid])
+    if store.size and len(live_chunks) and not problems:
+        # the middle chunk served, and the last (an update's added segment, when it has one)
+        for probe in {int(live_chunks[len(live_chunks) // 2]), int(live_chunks[-1])}:
+            scores, ids = store.search(store.vector(probe), 1)
+            if len(ids) == 0 or not np.isclose(scores[0], 1.0, atol=1e-3):
+                problems.append(f"a stored vector (chunk {probe}) does not find itself")
+                break
     if problems:
         raise InvalidIndexError(f"{loaded.directory} failed verification: " + "; ".join(problems))

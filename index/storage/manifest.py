@@ -10,9 +10,10 @@ from typing import Any
 
 from index.errors import IndexMismatchError, InvalidIndexError
 
-FORMAT_VERSION = 4  # 2: the BM25 term index is always there; 3: each text stored once;
+FORMAT_VERSION = 5  # 2: the BM25 term index is always there; 3: each text stored once;
 # 4: hyphenated compounds also indexed joined, the term index keyed by token alone, a
-# per-posting key of the job (index.storage.same_job)
+# per-posting key of the job (index.storage.same_job); 5: record keys and boilerplate kept,
+# so a later rebuild can update the build (index.storage.segments)
 MANIFEST_FILE = "manifest.json"
 
 
@@ -40,6 +41,9 @@ class Manifest:
     index_params: dict[str, Any] = field(default_factory=dict)  # e.g. nlist, nprobe for IVF
     format_version: int = FORMAT_VERSION
     inputs: list[InputFile] = field(default_factory=list)
+    # a build made by an update (index.build.update): its base build's id, and the base
+    # postings kept, the postings added and the base postings dead; empty for a full build
+    update: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

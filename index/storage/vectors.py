@@ -220,14 +220,14 @@ class VectorStore:
             if allowed is None:
                 with _one_blas_thread():
                     scores = np.asarray(self.vectors @ query, dtype=np.float32)
-                return _top_k(scores, np.arange(self.size, dtype=np.int64), k)
-            return _top_k(self._allowed_scores(query, allowed), allowed, k)
+                return top_k(scores, np.arange(self.size, dtype=np.int64), k)
+            return top_k(self._allowed_scores(query, allowed), allowed, k)
         assert self.ivf is not None
         fetch = max(min(k * REFINE_FACTOR, k + REFINE_MARGIN), MIN_REFINE)
         params, _bitmap = self._ivf_params(allowed)  # the bitmap lives as long as the call
         _, labels = self.ivf.search(query[None], fetch, params=params)
         candidates = np.unique(labels[0][labels[0] >= 0])
-        return _top_k(self.similarities(query, candidates), candidates, k)
+        return top_k(self.similarities(query, candidates), candidates, k)
 
     def best_with_bound(
         self, query: Vectors, k: int, allowed: IntArray | None = None
@@ -280,6 +280,10 @@ class VectorStore:
     def vector(self, chunk_id: int) -> Vectors:
         return np.asarray(self.vectors[chunk_id], dtype=np.float32)
 
+    def vectors_of(self, chunk_ids: IntArray) -> Vectors:
+        """The stored vectors of these chunks, in their order."""
+        return np.asarray(self.vectors[chunk_ids], dtype=np.float32)
+
     def _scans_codes(self, allowed: IntArray | None) -> bool:
         """Whether the codes are the cheaper scan: not for a narrow filter, whose few rows are
         gathered and scored directly."""
@@ -311,7 +315,7 @@ class VectorStore:
         if len(ids) <= k or float(scores[k - 1]) > unseen:
             return scores[:k], ids[:k]
         candidates = self.codes.at_least(query, float(scores[k - 1]), allowed)
-        return _top_k(self.similarities(query, candidates), candidates, k)
+        return top_k(self.similarities(query, candidates), candidates, k)
 
     def _allowed_scores(self, query: Vectors, allowed: IntArray) -> FloatArray:
         """Exact scores of the allowed chunks, in the order of `allowed`."""
@@ -371,7 +375,7 @@ def _one_blas_thread() -> Iterator[None]:
         yield
 
 
-def _top_k(scores: FloatArray, ids: IntArray, k: int) -> tuple[FloatArray, IntArray]:
+def top_k(scores: FloatArray, ids: IntArray, k: int) -> tuple[FloatArray, IntArray]:
     """The k highest of `scores` (aligned with `ids`), best first, ties by id."""
     k = min(k, len(scores))
     if k <= 0:
