@@ -304,8 +304,7 @@ def build_index(
     record_keys: Sequence[bytes] = (),
 ) -> BuildReport:
     """Build a new index from understood postings and make it current (see BuildOptions),
-    unless `gate` refuses it: then it stays beside the current one, and the report says why.
-    With each posting's `record_keys`, a later rebuild can update it (index.build.update)."""
+    unless `gate` refuses it: then it stays beside the current one, and the report says why."""
     if not postings:
         raise BuildError("no postings to index: every record was skipped or the inputs were empty")
     timer = StageTimer()
@@ -334,12 +333,8 @@ def build_index(
         )
         with timer.stage("store"):
             index_type = choose_index_type(index_type, embedded.chunks, ann_min_chunks)
-            index_params = index_vector_file(staging, index_type)
-            if index_type != "flat":
-                index_params["nprobe"] = nprobe
-        if len(record_keys) == len(postings):
-            write_record_keys(staging, record_keys)
-            write_boilerplate(staging, boilerplate)
+            index_params = _index_vectors(staging, index_type, nprobe)
+        _keep_for_updates(staging, len(postings), record_keys, boilerplate)
         manifest = Manifest(
             build_id=build_id,
             model=embedder.name,
@@ -368,3 +363,22 @@ def build_index(
         timer.rounded_seconds(),
         refused,
     )
+
+
+def _index_vectors(staging: Path, index_type: str, nprobe: int) -> dict[str, Any]:
+    """Index the build's vectors; returns the manifest's index parameters."""
+    index_params = index_vector_file(staging, index_type)
+    if index_type != "flat":
+        index_params["nprobe"] = nprobe
+    return index_params
+
+
+def _keep_for_updates(
+    staging: Path, postings: int, record_keys: Sequence[bytes], boilerplate: CompanyLines
+) -> None:
+    """Each posting's record key and the corpus's boilerplate, when every posting's key is
+    known: with them, a later rebuild can update this build (index.build.update)."""
+    if len(record_keys) != postings:
+        return
+    write_record_keys(staging, record_keys)
+    write_boilerplate(staging, boilerplate)

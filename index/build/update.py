@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,7 +120,11 @@ def plan_update(
         pid = base_pids.get(posting_id)
         return pid is not None and keys[pid] == key
 
-    read, latest = _read_keyed(paths, max_record_bytes, unchanged)
+    limit = int(max_share * max(len(keys), 1))
+    keyed = _read_keyed(paths, max_record_bytes, unchanged, limit)
+    if keyed is None:
+        return f"more than {max_share:.0%} of the base's {len(keys)} postings differ: a full build"
+    read, latest = keyed
     read.postings = [raw for raw in latest.values() if raw is not None]
     live = np.zeros(len(keys), dtype=bool)
     kept = [base_pids[posting_id] for posting_id, raw in latest.items() if raw is None]
@@ -128,7 +132,7 @@ def plan_update(
     dead = np.flatnonzero(~live).astype(np.int64)
     replaced = sum(raw.id in base_pids for raw in read.postings)
     difference = len(read.postings) + len(dead) - replaced  # new, changed and removed
-    if difference > max_share * max(len(keys), 1):
+    if difference > limit:
         return (
             f"{difference} of the base's {len(keys)} postings differ "
             f"(more than {max_share:.0%}): a full build"
@@ -162,14 +166,19 @@ def _base_pids(catalog: Path) -> dict[str, int]:
 
 
 def _read_keyed(
-    paths: Sequence[Path], max_record_bytes: int, unchanged: Callable[[str, bytes], bool]
-) -> tuple[ReadResult, dict[str, RawPosting | None]]:
+    paths: Sequence[Path],
+    max_record_bytes: int,
+    unchanged: Callable[[str, bytes], bool],
+    limit: int,
+) -> tuple[ReadResult, dict[str, RawPosting | None]] | None:
     """Every record parsed and keyed, the last of each id winning (as a full build reads them),
     in the order a full build keeps them: each id's record, or None where `unchanged` says the
-    base holds it as it is (so a million unchanged records are not held)."""
+    base holds it as it is (so a million unchanged records are not held). None as soon as more
+    than `limit` records differ: a full build is due, and reading on would only delay it."""
     namespace = understood_namespace()
     read = ReadResult()
     latest: dict[str, RawPosting | None] = {}
+    differ = 0
     for source in iter_sources(paths, read):
         parsed = parse_source(source, max_record_bytes)
         if isinstance(parsed, SkippedRecord):
@@ -180,6 +189,9 @@ def _read_keyed(
             del latest[parsed.id]  # the later record takes its place in the order
         same = unchanged(parsed.id, derived_key(namespace, parsed))
         latest[parsed.id] = None if same else parsed
+        differ += not same
+        if differ > limit:
+            return None
     return read, latest
 
 
@@ -242,30 +254,8 @@ def update_index(
                 index_vector_file(added, "flat")
             chunks, sections = embedded.chunks, embedded.sections
             cache, encode_seconds = embedded.cache, embedded.encode_seconds
-        base = plan.manifest
-        base_chunks, base_sections = _base_counts(plan.base, plan.dead)
-        manifest = Manifest(
-            build_id=build_id,
-            model=base.model,
-            backend=base.backend,
-            dimension=base.dimension,
-            max_tokens=base.max_tokens,
-            chunk_tokens=base.chunk_tokens,
-            postings=plan.kept + len(understood.postings),
-            chunks=base_chunks + chunks,
-            index_type=base.index_type,
-            index_params=base.index_params,
-            sections=base_sections + sections,
-            skipped=len(plan.read.skipped) + len(understood.skipped),
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            inputs=list(inputs),
-            update={
-                "base": base.update.get("base", base.build_id),
-                "kept": plan.kept,
-                "added": len(understood.postings),
-                "dead": len(plan.dead),
-            },
-        )
+        manifest = _manifest(plan, build_id, len(understood.postings), chunks, sections, inputs)
+        manifest = replace(manifest, skipped=len(plan.read.skipped) + len(understood.skipped))
         with timer.stage("verify_switch"):
             final, refused = publish(root, staging, manifest, embedder, keep_builds, gate)
     return UpdateResult(
@@ -276,6 +266,34 @@ def update_index(
         encode_seconds,
         timer.rounded_seconds(),
         understood,
+    )
+
+
+def _manifest(
+    plan: UpdatePlan,
+    build_id: str,
+    added: int,
+    chunks: int,
+    sections: int,
+    inputs: Sequence[InputFile],
+) -> Manifest:
+    """The update's manifest: the base's model and index, the served counts, and `update`."""
+    base = plan.manifest
+    base_chunks, base_sections = _base_counts(plan.base, plan.dead)
+    return replace(
+        base,
+        build_id=build_id,
+        postings=plan.kept + added,
+        chunks=base_chunks + chunks,
+        sections=base_sections + sections,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        inputs=list(inputs),
+        update={
+            "base": base.update.get("base", base.build_id),
+            "kept": plan.kept,
+            "added": added,
+            "dead": len(plan.dead),
+        },
     )
 
 

@@ -29,7 +29,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +41,7 @@ from index.storage.term_postings import CountArray, decode_postings
 from index.storage.top_keywords import ScoreList, best_postings
 
 IntArray = npt.NDArray[np.int64]
+Values = TypeVar("Values", bound=npt.NDArray[Any])
 FloatArray = npt.NDArray[np.float32]
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
@@ -180,12 +181,8 @@ def keyword_lists(
 
     def phrase_scores(phrase: str) -> tuple[IntArray, npt.NDArray[np.float64]]:
         found = [phrase_bm25(each, phrase, weights, term_index.rows) for each in dbs]
-        pids = np.concatenate(
-            [p + first for (p, _), first in zip(found, term_index.first_pids, strict=True)]
-        )
-        scores = np.concatenate([scores for _, scores in found])
-        served: tuple[IntArray, npt.NDArray[np.float64]] = term_index.served(pids, scores)
-        return served
+        pids = [p + first for (p, _), first in zip(found, term_index.first_pids, strict=True)]
+        return term_index.served(np.concatenate(pids), np.concatenate([s for _, s in found]))
 
     return term_index.score_lists(dbs, terms, weights, phrase_scores)
 
@@ -275,12 +272,12 @@ class TermIndex:
         row = db.execute("SELECT rows, row_tokens FROM term_stats").fetchone()
         return cls(int(row[0]), np.frombuffer(row[1], dtype=np.int32))
 
-    def served(self, pids: IntArray, *values: npt.NDArray[Any]) -> Any:
-        """`pids` and the arrays aligned with them, without the postings no longer served."""
+    def served(self, pids: IntArray, values: Values) -> tuple[IntArray, Values]:
+        """`pids` and the values aligned with them, without the postings no longer served."""
         if self._live is None or not len(pids):
-            return (pids, *values)
+            return pids, values
         keep = self._live[pids]
-        return (pids[keep], *(value[keep] for value in values))
+        return pids[keep], cast(Values, values[keep])
 
     def score_lists(
         self,
@@ -341,12 +338,8 @@ class TermIndex:
             ).fetchone()
             pids, counts = decode_postings(*found) if found else decode_postings(0, b"", b"")
             parts.append((pids + first if first else pids, counts))
-        if len(parts) == 1:
-            pids, counts = parts[0]
-        else:
-            pids = np.concatenate([p for p, _ in parts])
-            counts = np.concatenate([c for _, c in parts])
-        pids, counts = self.served(pids, counts)
+        pids = np.concatenate([p for p, _ in parts])
+        pids, counts = self.served(pids, np.concatenate([c for _, c in parts]))
         self._keep(("postings", token), (pids, counts))
         return pids, counts
 

@@ -8,15 +8,11 @@ open time (a few per posting) so filters cost set operations, not queries.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,11 +20,8 @@ from cachetools import LRUCache
 
 from index.models import (
     FacetKey,
-    Level,
-    Location,
     Section,
     SectionKind,
-    Workplace,
 )
 from index.storage.bm25 import (
     COLUMN_WEIGHTS,
@@ -36,42 +29,28 @@ from index.storage.bm25 import (
     keyword_lists,
     keyword_search,
 )
-from index.storage.passages import SectionSpan, decompress
+from index.storage.catalog_records import (
+    ChunkRecord,
+    PostingSummary,
+    posting_texts,
+    rows_in,
+    summary_of,
+    timestamp,
+)
+from index.storage.catalog_segments import (
+    ARRAYS,
+    CATALOG_FILE,
+    Segment,
+    live_posting_ids,
+    read_segment,
+)
 from index.storage.same_job import job_name
-from index.storage.segments import added_segment, read_dead
 from index.storage.top_keywords import ScoreList
 from index.storage.vocabulary import read_vocabulary
 
-CATALOG_FILE = "catalog.sqlite"
 FILTER_CACHE_BYTES = 64 * 2**20  # postings per filter kept, least recently used out first
 KINDS = list(SectionKind)  # a chunk's stored kind is its position here (section_kind_code)
 IntArray = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class PostingSummary:
-    """What a result list shows of a posting."""
-
-    pid: int
-    id: str
-    title: str
-    company: str
-    url: str | None
-    updated_at: str | None
-    team: str | None
-    location: Location
-    languages: tuple[str, ...]
-    level: Level = Level.MID
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    chunk_id: int
-    pid: int
-    section_index: int
-    heading: str
-    kind: SectionKind
-    passage: str
 
 
 SQL_VARIABLES = 10_000  # pids bound to one query, under SQLite's limit on parameters
@@ -93,12 +72,12 @@ class Catalog:
         self._filter_cache = LRUCache(FILTER_CACHE_BYTES, getsizeof=_nbytes)
         self._filter_lock = threading.Lock()
         self._newest: IntArray | None = None  # every posting, newest first (on first use)
-        self._segments = [_Segment(path, 0, 0)]
-        parts = [_read_segment(self._segments[0])]
+        self._segments = [Segment(path, 0, 0)]
+        parts = [read_segment(self._segments[0])]
         if added is not None:
             base = parts[0]
-            self._segments.append(_Segment(added, len(base.chunk_end), base.chunk_count))
-            parts.append(_read_segment(self._segments[1]))
+            self._segments.append(Segment(added, len(base.chunk_end), base.chunk_count))
+            parts.append(read_segment(self._segments[1]))
         joined = {name: np.concatenate([part.arrays[name] for part in parts]) for name in ARRAYS}
         self.chunk_end: IntArray = np.concatenate(
             [
@@ -154,7 +133,7 @@ class Catalog:
         """This thread's connection to each segment."""
         return [segment.db() for segment in self._segments]
 
-    def _split(self, pids: Sequence[int]) -> list[tuple[_Segment, list[int]]]:
+    def _split(self, pids: Sequence[int]) -> list[tuple[Segment, list[int]]]:
         """The pids of each segment, as its own catalog numbers them."""
         if len(self._segments) == 1:
             return [(self._segments[0], [int(p) for p in pids])]
@@ -254,14 +233,14 @@ class Catalog:
         for segment, local in self._split(pids):
             if not local:
                 continue
-            rows = _rows_in(
+            rows = rows_in(
                 segment.db(),
                 f"SELECT pid + {segment.first_pid}, id, title, company, url, updated_at, team,"
                 " location_raw, workplace, worldwide, countries, cities, regions, languages,"
                 " level FROM postings WHERE pid IN",
                 local,
             )
-            out.update({row[0]: _summary(row) for row in rows})
+            out.update({row[0]: summary_of(row) for row in rows})
         return out
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
@@ -271,13 +250,13 @@ class Catalog:
             if not local:
                 continue
             db = segment.db()
-            rows = _rows_in(
+            rows = rows_in(
                 db,
                 "SELECT chunk_id, pid, section_index, start_char, end_char, heading, passage"
                 " FROM chunks WHERE chunk_id IN",
                 local,
             )
-            texts = _posting_texts(db, sorted({r[1] for r in rows}))
+            texts = posting_texts(db, sorted({r[1] for r in rows}))
             for chunk_id, pid, index, start, end, heading, passage in rows:
                 body, spans = texts[pid]
                 if heading is None:
@@ -289,7 +268,7 @@ class Catalog:
                 out[chunk_id] = ChunkRecord(chunk_id, pid, index, heading, kind, passage)
         return out
 
-    def _split_chunks(self, chunk_ids: Sequence[int]) -> list[tuple[_Segment, list[int]]]:
+    def _split_chunks(self, chunk_ids: Sequence[int]) -> list[tuple[Segment, list[int]]]:
         if len(self._segments) == 1:
             return [(self._segments[0], [int(c) for c in chunk_ids])]
         added = self._segments[1].first_chunk
@@ -312,7 +291,7 @@ class Catalog:
             for segment, local in self._split(candidates[start : start + SQL_VARIABLES]):
                 if not local:
                     continue
-                rows = _rows_in(
+                rows = rows_in(
                     segment.db(),
                     f"SELECT pid + {segment.first_pid}, company, title FROM postings WHERE pid IN",
                     local,
@@ -332,7 +311,7 @@ class Catalog:
     def sections(self, pid: int) -> list[Section]:
         ((segment, (local,)),) = [(s, p) for s, p in self._split([pid]) if p]
         db = segment.db()
-        texts = _posting_texts(db, [local])
+        texts = posting_texts(db, [local])
         rows = db.execute("SELECT kind FROM sections WHERE pid = ? ORDER BY idx", (local,))
         kinds = [SectionKind(k) for (k,) in rows.fetchall()]
         if local not in texts:
@@ -357,172 +336,15 @@ class Catalog:
         return newest
 
 
-ARRAYS = ("updated_ts", "chunk_kind", "chunk_boilerplate", "job_key")
-_DTYPES = {
-    "chunk_end": np.int64,
-    "updated_ts": np.float64,
-    "chunk_kind": np.int8,
-    "chunk_boilerplate": np.float32,
-    "job_key": np.int64,
-}
-
-
-class _Segment:
-    """One catalog file, where its pids and chunk ids start in the whole index, and each
-    thread's connection to it."""
-
-    def __init__(self, path: Path, first_pid: int, first_chunk: int) -> None:
-        self.path, self.first_pid, self.first_chunk = path, first_pid, first_chunk
-        self._local = threading.local()
-
-    def connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-
-    def db(self) -> sqlite3.Connection:
-        """This thread's connection."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self.connect()
-        return db
-
-
-@dataclass
-class _SegmentData:
-    """What a reader keeps in memory of one catalog file, numbered as the file numbers it."""
-
-    arrays: dict[str, npt.NDArray[Any]]
-    chunk_end: IntArray
-    teams: list[str | None]
-    facets: dict[FacetKey, IntArray]
-    labels: dict[FacetKey, str]
-    terms: TermIndex
-
-    @property
-    def chunk_count(self) -> int:
-        return int(self.chunk_end[-1]) if len(self.chunk_end) else 0
-
-
-def _read_segment(segment: _Segment) -> _SegmentData:
-    db = segment.connect()
-    try:
-        blobs = dict(db.execute("SELECT name, data FROM arrays").fetchall())
-        arrays = {name: np.frombuffer(blobs[name], dtype=_DTYPES[name]) for name in _DTYPES}
-        teams = [team for (team,) in db.execute("SELECT team FROM postings ORDER BY pid")]
-        facets: dict[FacetKey, IntArray] = {}
-        labels: dict[FacetKey, str] = {}
-        # One row per facet value, its postings in pid order (the index keeps rows of one
-        # value in insertion order, which is pid order): no Python per posting.
-        # A value's label is the last posting's (SQLite takes the bare column from max's row).
-        for field, value, label, _, pids in db.execute(
-            "SELECT field, value, label, max(pid), group_concat(pid) FROM facets"
-            " INDEXED BY facets_by_value GROUP BY field, value"
-        ):
-            facets[(field, value)] = np.fromstring(pids, dtype=np.int64, sep=",")
-            labels[(field, value)] = label
-        terms = TermIndex.load(db)
-    finally:
-        db.close()
-    return _SegmentData(arrays, arrays["chunk_end"], teams, facets, labels, terms)
-
-
-def live_posting_ids(build: Path) -> set[str]:
-    """Every posting id a build serves, without loading the rest (a rebuild's guard compares
-    the new build's postings with the serving one's)."""
-    dead = set(read_dead(build).tolist())
-    ids = {posting_id for pid, posting_id in _pid_ids(build / CATALOG_FILE) if pid not in dead}
-    added = added_segment(build)
-    if added is not None:
-        ids.update(posting_id for _, posting_id in _pid_ids(added / CATALOG_FILE))
-    return ids
-
-
-def _pid_ids(path: Path) -> list[tuple[int, str]]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return db.execute("SELECT pid, id FROM postings").fetchall()
-    finally:
-        db.close()
-
-
-def _rows_in(db: sqlite3.Connection, select: str, ids: Sequence[int], then: str = "") -> list[Any]:
-    """`select` ending in "... IN", completed with one placeholder per id, then `then`."""
-    marks = ",".join("?" * len(ids))
-    return db.execute(f"{select} ({marks}) {then}", [int(i) for i in ids]).fetchall()
-
-
-def _posting_texts(
-    db: sqlite3.Connection, pids: Sequence[int]
-) -> dict[int, tuple[str, list[SectionSpan]]]:
-    """Each posting's body and its sections' spans."""
-    if not pids:
-        return {}
-    bodies = _rows_in(db, "SELECT pid, text FROM bodies WHERE pid IN", pids)
-    texts: dict[int, tuple[str, list[SectionSpan]]] = {
-        pid: (decompress(blob), []) for pid, blob in bodies
-    }
-    sections = _rows_in(
-        db,
-        "SELECT pid, start_char, heading_chars, end_char FROM sections WHERE pid IN",
-        pids,
-        "ORDER BY pid, idx",
-    )
-    for pid, start, heading_chars, end in sections:
-        texts[pid][1].append(SectionSpan(start, heading_chars, end))
-    return texts
-
-
-def timestamp(value: str | None) -> float:
-    """Seconds since the epoch, or -inf for a missing or unparseable date (sorts last)."""
-    if not value:
-        return float("-inf")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return float("-inf")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
-
-
-def _summary(row: tuple[object, ...]) -> PostingSummary:
-    (
-        pid,
-        posting_id,
-        title,
-        company,
-        url,
-        updated_at,
-        team,
-        raw,
-        workplace,
-        worldwide,
-        countries,
-        cities,
-        regions,
-        languages,
-        level,
-    ) = row
-    location = Location(
-        raw=str(raw),
-        countries=tuple(json.loads(str(countries))),
-        cities=tuple(json.loads(str(cities))),
-        regions=tuple(json.loads(str(regions))),
-        workplace=Workplace(str(workplace)),
-        worldwide=bool(worldwide),
-    )
-    return PostingSummary(
-        pid=int(str(pid)),
-        id=str(posting_id),
-        title=str(title),
-        company=str(company),
-        url=None if url is None else str(url),
-        updated_at=None if updated_at is None else str(updated_at),
-        team=None if team is None else str(team),
-        location=location,
-        languages=tuple(json.loads(str(languages))),
-        level=Level(str(level)),
-    )
-
-
 def _nbytes(pids: IntArray) -> int:
     return max(int(pids.nbytes), 1)
+
+
+__all__ = [
+    "CATALOG_FILE",
+    "Catalog",
+    "ChunkRecord",
+    "PostingSummary",
+    "live_posting_ids",
+    "timestamp",
+]

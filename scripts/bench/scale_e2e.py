@@ -65,6 +65,8 @@ def bench_scale_e2e(
             "share": changed,
             **run_child("scale-build", corpus=str(day2), root=str(root)),
         }
+        served = serve_and_query(root, queries, repeat)  # the updated build, as it serves
+        out["changed"]["serve"], out["changed"]["query"] = served["serve"], served["query"]
     return out
 
 
@@ -103,6 +105,8 @@ def child_build(params: dict[str, Any]) -> dict[str, Any]:
         "catalog_mb": round((build.directory / CATALOG_FILE).stat().st_size / 1e6, 1),
         "peak_rss_mib": round(peak_rss_mib(), 0),
         "worker_peak_rss_mib": round(peak_rss_mib(children=True), 0),  # the largest worker
+        "update": m.update,  # empty for a full build
+        "full_because": report.full_because,
     }
 
 
@@ -203,9 +207,33 @@ def render_scale_e2e(result: dict[str, Any]) -> str:
         f"| serve | load, RSS | {result['serve']['load_seconds']} s, {result['serve'].get('rss_mib', 0):.0f} MiB |",
     ]
     if c := result.get("changed"):
-        rows.append(
-            f"| rebuild, {c['share']:.0%} changed | seconds, peak RSS | {c['seconds']} s, {c['peak_rss_mib']:.0f} MiB |"
+        u = c.get("update") or {}
+        how = (
+            f"an update: {u['kept']:,} kept, {u['added']:,} added, {u['dead']:,} dead"
+            if u
+            else f"a full build ({c.get('full_because')})"
         )
+        rows.append(
+            f"| rebuild, {c['share']:.0%} changed | seconds, peak RSS | {c['seconds']} s, {c['peak_rss_mib']:.0f} MiB, {how} |"
+        )
+        rows.append(
+            "| rebuild, changed | stages (s) | "
+            + ", ".join(
+                f"{k[:-8]} {v}"
+                for k, v in c.items()
+                if k.endswith("_seconds") and k != "understand_seconds"
+            )
+            + " |"
+        )
+        if "serve" in c:
+            rows.append(
+                f"| serve the updated build | load, RSS | {c['serve']['load_seconds']} s, {c['serve'].get('rss_mib', 0):.0f} MiB |"
+            )
+            for name, figures in c.get("query", {}).items():
+                p50, p95, p99 = (figures[f"p{q}_ms"]["median"] for q in (50, 95, 99))
+                rows.append(
+                    f"| HTTP {name}, updated build | p50 / p95 / p99 ms | {p50:.1f} / {p95:.1f} / {p99:.1f} |"
+                )
     for name, figures in result.get("query", {}).items():
         p50, p95, p99 = (figures[f"p{q}_ms"]["median"] for q in (50, 95, 99))
         rows.append(f"| HTTP {name} | p50 / p95 / p99 ms | {p50:.1f} / {p95:.1f} / {p99:.1f} |")

@@ -82,7 +82,8 @@ def test_the_driver_stores_what_remote_workers_made_and_ships_it_back_next_time(
     tmp_path, sample_files
 ):
     root, fake = tmp_path / "index", FakeEmbedder(max_tokens=32)
-    options = BuildOptions(engine=FilelessEngine())
+    # full builds both times (the same inputs would otherwise update the first: nothing to ship)
+    options = BuildOptions(engine=FilelessEngine(), update_max_share=0)
     first = rebuild(sample_files, root, fake, options)
     postings = list(first.understood.postings)
     with chunk_cache(root / CHUNK_CACHE_FILE, fake.name, 32) as cache:

@@ -54,7 +54,8 @@ def test_a_second_rebuild_on_ray_takes_everything_from_the_driver_s_caches(
     with chunk_cache(root / CHUNK_CACHE_FILE, fake.name, 32) as cache:  # the driver stored them
         cache.map(postings, lambda p: pytest.fail(f"{p.id}'s chunks were not cached"))
         assert cache.hits == len(postings)
-    again = rebuild(sample_files, root, fake, BuildOptions(engine=ray_engine))
+    full = BuildOptions(engine=ray_engine, update_max_share=0)  # the same inputs: not an update
+    again = rebuild(sample_files, root, fake, full)
     assert again.understood.cached == len(postings)
     assert again.build.cache.hits == again.build.manifest.chunks  # every vector cached
     assert list(again.understood.postings) == postings
