@@ -203,6 +203,7 @@ def _update(
         keep_builds=options.keep_builds,
         progress=options.progress,
         workers=options.workers,
+        ann_min_chunks=options.ann_min_chunks,
         gate=gate,
         timer=timer,
     )

@@ -64,7 +64,7 @@ from index.storage.segments import (
     read_record_keys,
     write_dead,
 )
-from index.storage.vectors import index_vector_file
+from index.storage.vectors import ANN_MIN_CHUNKS, choose_index_type, index_vector_file
 from index.timing import StageTimer
 
 
@@ -132,6 +132,8 @@ def plan_update(
     dead = np.flatnonzero(~live).astype(np.int64)
     replaced = sum(raw.id in base_pids for raw in read.postings)
     difference = len(read.postings) + len(dead) - replaced  # new, changed and removed
+    if not kept and not read.postings:
+        return "nothing of the base is left"
     if difference > limit:
         return (
             f"{difference} of the base's {len(keys)} postings differ "
@@ -216,6 +218,7 @@ def update_index(
     keep_builds: int = 2,
     progress: bool = False,
     workers: int = 0,
+    ann_min_chunks: int = ANN_MIN_CHUNKS,
     gate: Gate | None = None,
     timer: StageTimer | None = None,
 ) -> UpdateResult:
@@ -250,8 +253,8 @@ def update_index(
                 timer,
                 workers,
             )
-            with timer.stage("store"):
-                index_vector_file(added, "flat")
+            with timer.stage("store"):  # exact, unless the segment is as large as IVF's floor
+                index_vector_file(added, choose_index_type("auto", embedded.chunks, ann_min_chunks))
             chunks, sections = embedded.chunks, embedded.sections
             cache, encode_seconds = embedded.cache, embedded.encode_seconds
         manifest = _manifest(plan, build_id, len(understood.postings), chunks, sections, inputs)

@@ -13,7 +13,7 @@ from index.storage.layout import BuildLease, current_build
 from index.storage.manifest import Manifest, check_manifest, read_manifest
 from index.storage.segment_vectors import SegmentedVectors
 from index.storage.segments import added_segment, read_dead
-from index.storage.vectors import DEFAULT_NPROBE, VectorStore
+from index.storage.vectors import DEFAULT_NPROBE, IVF_FILE, VectorStore
 
 Store = VectorStore | SegmentedVectors
 
@@ -47,7 +47,10 @@ def open_build(directory: Path, model: str, backend: str | None = None) -> Loade
         )
         store: Store = base
         if added is not None or len(dead):
-            added_store = None if added is None else VectorStore(added)
+            added_store = None
+            if added is not None:  # exact, or IVF when the segment was that large
+                added_type = "ivf-sq8" if (added / IVF_FILE).exists() else "flat"
+                added_store = VectorStore(added, added_type, nprobe=base.nprobe)
             store = SegmentedVectors(base, added_store, catalog.dead_chunks())
     except Exception as exc:  # noqa: BLE001 - any unreadable file means the same thing
         raise InvalidIndexError(f"{directory} cannot be opened: {exc}") from exc

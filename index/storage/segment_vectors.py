@@ -3,11 +3,13 @@
 after the base's, and the chunks of dead postings never returned.
 
 Each search asks both segments and keeps the best. A dead chunk is dropped from the base's
-answer; an unfiltered top-k asks the base for more until k live chunks are known (a filter's
-allowed chunks come from served postings, so they hold no dead ones).
+answer; an unfiltered top-k asks the base for twice as many until k live chunks are known (a
+filter's allowed chunks come from served postings, so they hold no dead ones).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +18,8 @@ from index.models import Vectors
 from index.storage.vectors import IntArray, VectorStore, top_k
 
 FloatArray = npt.NDArray[np.float32]
+ADDED_ROOM = 8  # the added segment is asked for this many times its share of the k best
+ADDED_MIN = 64
 
 
 class SegmentedVectors:
@@ -57,7 +61,7 @@ class SegmentedVectors:
             scores, ids = self._live(scores, ids)
             if len(ids) >= k or exhausted:
                 break
-            fetch = min(self.base.size, fetch + k + self.dead_count)
+            fetch = min(self.base.size, 2 * fetch)  # dead chunks are a small share
         if self.added is None:
             return scores[:k], ids[:k]
         more_scores, more_ids = self.added.search(query, k, added)
@@ -77,7 +81,10 @@ class SegmentedVectors:
         scores, ids = self._live(scores, ids)
         if self.added is None:
             return scores, ids, bound
-        more_scores, more_ids, more_bound = self.added.best_with_bound(query, k, added)
+        # the added segment's share of the best, with room: its bound stays honest, and a
+        # caller that needs more widens k (asking both again)
+        wanted = min(k, max(ADDED_MIN, math.ceil(k * ADDED_ROOM * self.added.size / self.size)))
+        more_scores, more_ids, more_bound = self.added.best_with_bound(query, wanted, added)
         scores = np.concatenate([scores, more_scores])
         ids = np.concatenate([ids, more_ids + self.first_added])
         order = np.lexsort((ids, -scores))

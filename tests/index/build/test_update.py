@@ -104,14 +104,22 @@ def test_an_update_serves_what_a_full_build_of_the_same_inputs_serves(tmp_path, 
     ]
 
 
-def test_dead_postings_are_never_returned_by_any_path(tmp_path, days):
-    """Similar postings, the vector store's every search and BM25 leave the dead out."""
+@pytest.mark.parametrize("ann_min_chunks", [250_000, 10], ids=["flat", "ivf"])
+def test_dead_postings_are_never_returned_by_any_path(tmp_path, days, ann_min_chunks):
+    """Similar postings, the vector store's every search and BM25 leave the dead out, on an
+    exact index and on IVF (both segments IVF, every list probed)."""
     embedder = FakeEmbedder()
     day1, day2 = days
-    rebuild([day1], tmp_path / "index", embedder, OPTIONS)
-    rebuild([day2], tmp_path / "index", embedder, OPTIONS)
+    options = BuildOptions(
+        workers=1, update_max_share=0.2, ann_min_chunks=ann_min_chunks, nprobe=4096
+    )
+    rebuild([day1], tmp_path / "index", embedder, options)
+    rebuild([day2], tmp_path / "index", embedder, options)
     index = open_index(tmp_path / "index", embedder.name)
     catalog, store = index.catalog, index.store
+    assert isinstance(store, SegmentedVectors) and store.added is not None
+    expected = "flat" if ann_min_chunks > 1000 else "ivf-sq8"
+    assert (store.base.index_type, store.added.index_type) == (expected, expected)
     dead = np.flatnonzero(~catalog.live)
     assert len(dead) == 4
     dead_chunks = set(catalog.dead_chunks().tolist())
