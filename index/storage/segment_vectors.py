@@ -20,6 +20,7 @@ from index.storage.vectors import IntArray, VectorStore, top_k
 FloatArray = npt.NDArray[np.float32]
 ADDED_ROOM = 8  # the added segment is asked for this many times its share of the k best
 ADDED_MIN = 64
+DEAD_ROOM = 2  # an unfiltered top k asks the base for k plus twice its dead share more
 
 
 class SegmentedVectors:
@@ -52,7 +53,7 @@ class SegmentedVectors:
     ) -> tuple[FloatArray, IntArray]:
         """The k best live chunks, best first (ties by id), as (scores, chunk ids)."""
         base, added = self._split(allowed)
-        fetch = k
+        fetch = k + math.ceil(k * DEAD_ROOM * self.dead_count / max(self.base.size, 1))
         while True:
             scores, ids = self.base.search(query, fetch, base)
             if base is not None or not self.dead_count:

@@ -18,10 +18,14 @@ from tests.paths import REPO
 POSTINGS = 1200  # under a second to build with the fake embedder
 
 
-def start_build(root: Path, seed: int) -> subprocess.Popen[str]:
-    """A rebuild in a child process; returns once it has started building."""
+def start_build(root: Path, seed: int, update: bool = False) -> subprocess.Popen[str]:
+    """A rebuild in a child process (with `update`, one that updates the sample's build);
+    returns once it has started building."""
+    driver = ["tests.index.update_crash_driver", str(root), str(seed)]
+    if not update:
+        driver = ["tests.index.crash_driver", str(root), str(POSTINGS), str(seed)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.index.crash_driver", str(root), str(POSTINGS), str(seed)],
+        [sys.executable, "-m", *driver],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,
@@ -62,5 +66,32 @@ def test_rebuild_killed_at_random_points_never_breaks_the_current_index(tmp_path
         rebuilt = current_build(root)
         assert rebuilt not in (before, after)
         assert open_index(root, "fake-hash").directory == rebuilt
+        assert not [p for p in builds_dir(root).iterdir() if p.name.startswith(TMP_PREFIX)]
+    assert kills_before_switch >= 1, "no kill landed before the switch; the test proved nothing"
+
+
+def test_an_update_killed_at_random_points_never_breaks_the_current_index(tmp_path):
+    """The same for an update: the base's files are linked, never written, so a kill leaves
+    the serving build whole, whichever it was."""
+    root = tmp_path / "index"
+    finish(start_build(root, seed=0, update=True))  # the first is a full build of the sample
+    started = time.monotonic()
+    finish(start_build(root, seed=1, update=True))
+    update_seconds = time.monotonic() - started
+    assert open_index(root, "fake-hash").manifest.update["added"] >= 3  # against seed 0's base
+    rng = random.Random(7)
+    kills_before_switch = 0
+    for attempt in range(6):
+        before = current_build(root)
+        process = start_build(root, seed=10 + attempt, update=True)
+        time.sleep(rng.uniform(0.0, update_seconds))
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        after = current_build(root)
+        loaded = open_index(root, "fake-hash")  # verified: counts agree, vectors find themselves
+        assert loaded.directory == after and loaded.manifest.postings == 60
+        kills_before_switch += after == before
+        finish(start_build(root, seed=100 + attempt, update=True))
+        assert open_index(root, "fake-hash").manifest.update["added"] >= 3
         assert not [p for p in builds_dir(root).iterdir() if p.name.startswith(TMP_PREFIX)]
     assert kills_before_switch >= 1, "no kill landed before the switch; the test proved nothing"
