@@ -282,13 +282,13 @@ def _manifest(
 ) -> Manifest:
     """The update's manifest: the base's model and index, the served counts, and `update`."""
     base = plan.manifest
-    base_chunks, base_sections = _base_counts(plan.base, plan.dead)
+    base_chunks, served_sections = _base_counts(plan)
     return replace(
         base,
         build_id=build_id,
         postings=plan.kept + added,
         chunks=base_chunks + chunks,
-        sections=base_sections + sections,
+        sections=served_sections + sections,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         inputs=list(inputs),
         update={
@@ -296,6 +296,8 @@ def _manifest(
             "kept": plan.kept,
             "added": added,
             "dead": len(plan.dead),
+            "base_chunks": base_chunks,
+            "base_sections": base.update.get("base_sections", base.sections),
         },
     )
 
@@ -315,22 +317,21 @@ def _merged(base: CompanyLines, added: CompanyLines) -> CompanyLines:
     return merged
 
 
-def _base_counts(base: Path, dead: np.ndarray) -> tuple[int, int]:
+def _base_counts(plan: UpdatePlan) -> tuple[int, int]:
     """The base segment's chunk ids (dead ones too: they keep their ids) and the sections of
     the base postings still served."""
-    db = sqlite3.connect(f"file:{base / CATALOG_FILE}?mode=ro", uri=True)
+    base = plan.manifest
+    chunks = base.update.get("base_chunks", base.chunks)
+    sections = base.update.get("base_sections", base.sections)
+    db = sqlite3.connect(f"file:{plan.base / CATALOG_FILE}?mode=ro", uri=True)
     try:
-        (ends,) = db.execute("SELECT data FROM arrays WHERE name = 'chunk_end'").fetchone()
-        chunk_end = np.frombuffer(ends, dtype=np.int64)
-        (sections,) = db.execute("SELECT count(*) FROM sections").fetchone()
-        dead_sections = 0
-        for start in range(0, len(dead), SQL_VARIABLES):
-            part = [int(p) for p in dead[start : start + SQL_VARIABLES]]
+        for start in range(0, len(plan.dead), SQL_VARIABLES):
+            part = [int(p) for p in plan.dead[start : start + SQL_VARIABLES]]
             marks = ",".join("?" * len(part))
             (count,) = db.execute(
                 f"SELECT count(*) FROM sections WHERE pid IN ({marks})", part
             ).fetchone()
-            dead_sections += count
+            sections -= count
     finally:
         db.close()
-    return int(chunk_end[-1]) if len(chunk_end) else 0, int(sections) - dead_sections
+    return int(chunks), int(sections)

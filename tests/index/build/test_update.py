@@ -83,6 +83,8 @@ def test_an_update_serves_what_a_full_build_of_the_same_inputs_serves(tmp_path, 
         "kept": 56,  # 60, less two closed, one retitled and one moved
         "added": 3,  # opened, retitled, moved
         "dead": 4,
+        "base_chunks": first.build.manifest.chunks,
+        "base_sections": first.build.manifest.sections,
     }
     assert update.build.manifest.postings == full.build.manifest.postings == 59
     assert update.build.manifest.sections == full.build.manifest.sections
